@@ -1,0 +1,83 @@
+import Foundation
+
+/// Configuration from the environment (CONTRACT.md, "Programs and configuration").
+/// A bad value stops the program at start with one line naming the variable.
+public struct GatewayConfig: Sendable {
+    public var databaseURL: String
+    public var listenHost: String
+    public var listenPort: Int
+    public var adminToken: String?
+    public var upstreamURL: URL?
+    public var upstreamKey: String?
+    public var publicURL: URL?
+    public var pollInterval: Duration
+    public var taskTimeout: Duration
+    public var allowPrivateCallbacks: Bool
+    /// Connections this process keeps to PostgreSQL (`OMNIMETER_DB_POOL_SIZE`).
+    public var databasePoolSize: Int
+    /// A name for this process in leases and logs (`OMNIMETER_INSTANCE_ID`, default host and pid).
+    public var instanceID: String
+
+    public static let defaultDatabaseURL = "postgresql://postgres@127.0.0.1:54329/omnimeter"
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var variable: String
+        public var problem: String
+        public var description: String { "\(variable): \(problem)" }
+    }
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GatewayConfig {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        func positiveInt(_ name: String, default fallback: Int, max: Int = Int(Int32.max)) throws -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), number > 0, number <= max else {
+                throw Invalid(variable: name, problem: "expected a whole number from 1 to \(max), got \(text.debugDescription)")
+            }
+            return number
+        }
+        func httpURL(_ name: String) throws -> URL? {
+            guard let text = value(name) else { return nil }
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+                throw Invalid(variable: name, problem: "expected an http:// or https:// URL, got \(text.debugDescription)")
+            }
+            return url
+        }
+
+        let listen = value("OMNIMETER_LISTEN") ?? "127.0.0.1:8080"
+        guard let (host, port) = parseHostPort(listen) else {
+            throw Invalid(variable: "OMNIMETER_LISTEN", problem: "expected HOST:PORT with a port from 0 to 65535, got \(listen.debugDescription)")
+        }
+        let allowPrivate: Bool
+        switch value("OMNIMETER_ALLOW_PRIVATE_CALLBACKS") ?? "0" {
+        case "0": allowPrivate = false
+        case "1": allowPrivate = true
+        case let other: throw Invalid(variable: "OMNIMETER_ALLOW_PRIVATE_CALLBACKS", problem: "expected 0 or 1, got \(other.debugDescription)")
+        }
+        return GatewayConfig(
+            databaseURL: value("OMNIMETER_DATABASE_URL") ?? defaultDatabaseURL,
+            listenHost: host,
+            listenPort: port,
+            adminToken: value("OMNIMETER_ADMIN_TOKEN"),
+            upstreamURL: try httpURL("OMNIMETER_UPSTREAM_URL"),
+            upstreamKey: value("OMNIMETER_UPSTREAM_KEY"),
+            publicURL: try httpURL("OMNIMETER_PUBLIC_URL"),
+            pollInterval: .milliseconds(try positiveInt("OMNIMETER_POLL_INTERVAL_MS", default: 5000)),
+            taskTimeout: .seconds(try positiveInt("OMNIMETER_TASK_TIMEOUT_S", default: 86400)),
+            allowPrivateCallbacks: allowPrivate,
+            databasePoolSize: try positiveInt("OMNIMETER_DB_POOL_SIZE", default: 16, max: 1000),
+            instanceID: value("OMNIMETER_INSTANCE_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        )
+    }
+
+    /// "HOST:PORT", "[::1]:PORT".
+    public static func parseHostPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        return (host, port)
+    }
+}

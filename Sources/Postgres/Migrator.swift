@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+
+/// Applies the numbered files of `sql/` (`001_name.sql`, ...) once each, in order, each in its own
+/// transaction, recorded in `schema_migrations`. A session-level advisory lock makes several instances
+/// starting together safe: one applies, the others wait and then find nothing left to do.
+public struct Migrator: Sendable {
+    public struct Migration: Sendable, Equatable {
+        public var version: Int
+        public var name: String
+        public var sql: String
+
+        public init(version: Int, name: String, sql: String) {
+            self.version = version
+            self.name = name
+            self.sql = sql
+        }
+    }
+
+    /// An arbitrary constant shared by every omnimeter process: "omnimeter" in ASCII, cut to 63 bits.
+    static let advisoryLockKey: Int64 = 0x6f6d6e696d6574
+
+    public let migrations: [Migration]
+    let logger: Logger
+
+    public init(migrations: [Migration], logger: Logger = Logger(label: "omnimeter.migrate")) {
+        self.migrations = migrations.sorted { $0.version < $1.version }
+        self.logger = logger
+    }
+
+    /// Reads `NNN_name.sql` files from a folder.
+    public init(directory: URL, logger: Logger = Logger(label: "omnimeter.migrate")) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        var migrations: [Migration] = []
+        for name in names where name.hasSuffix(".sql") {
+            guard let version = Int(name.prefix { $0.isNumber }) else {
+                throw PostgresError(.usage, message: "migration \(name) does not start with its number")
+            }
+            let sql = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            migrations.append(Migration(version: version, name: name, sql: sql))
+        }
+        let versions = migrations.map(\.version)
+        guard Set(versions).count == versions.count else {
+            throw PostgresError(.usage, message: "two migrations in \(directory.path) share a number")
+        }
+        self.init(migrations: migrations, logger: logger)
+    }
+
+    /// Finds `sql/`: `$OMNIMETER_MIGRATIONS_DIR`, else `./sql`, else a `sql/` beside the executable or
+    /// in one of its parents (a built binary under `.build/…` finds the repository's), else
+    /// `../share/omnimeter/sql` beside the executable (an installed layout).
+    public static func locateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        func hasMigrations(_ url: URL) -> Bool {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+            return names.contains { $0.hasPrefix("001_") && $0.hasSuffix(".sql") }
+        }
+        if let configured = environment["OMNIMETER_MIGRATIONS_DIR"], !configured.isEmpty {
+            return URL(fileURLWithPath: configured)
+        }
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("sql")]
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        candidates.append(folder.appendingPathComponent("../share/omnimeter/sql").standardized)
+        for _ in 0..<6 {
+            candidates.append(folder.appendingPathComponent("sql"))
+            folder = folder.deletingLastPathComponent()
+        }
+        return candidates.first(where: hasMigrations)
+    }
+
+    /// Applies what is pending; returns the names applied by this call.
+    @discardableResult
+    public func migrate(_ pool: PostgresPool) async throws -> [String] {
+        try await pool.withConnection { connection in
+            try await connection.execute("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
+            do {
+                let applied = try await apply(on: connection)
+                try await connection.execute("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
+                return applied
+            } catch {
+                // the lock is the session's: a dropped session frees it, a live one must unlock
+                if !connection.isBroken {
+                    _ = try? await connection.execute("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
+                }
+                throw error
+            }
+        }
+    }
+
+    private func apply(on connection: PostgresConnection) async throws -> [String] {
+        try await connection.executeScript("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version integer PRIMARY KEY,
+                name text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """)
+        let done = Set(try await connection.query("SELECT version FROM schema_migrations").map { try $0.decode(Int.self, "version") })
+        var applied: [String] = []
+        for migration in migrations where !done.contains(migration.version) {
+            logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
+            try await connection.executeScript("BEGIN")
+            do {
+                try await connection.executeScript(migration.sql)
+                try await connection.execute("INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))")
+                try await connection.executeScript("COMMIT")
+            } catch {
+                if !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
+                throw PostgresError(.server, sqlState: (error as? PostgresError)?.sqlState,
+                                    message: "migration \(migration.name) failed: \(error)")
+            }
+            applied.append(migration.name)
+        }
+        return applied
+    }
+}

@@ -1,0 +1,81 @@
+public enum IsolationLevel: Sendable {
+    case readCommitted
+    case repeatableRead
+    case serializable
+
+    var beginStatement: String {
+        switch self {
+        case .readCommitted: "BEGIN ISOLATION LEVEL READ COMMITTED"
+        case .repeatableRead: "BEGIN ISOLATION LEVEL REPEATABLE READ"
+        case .serializable: "BEGIN ISOLATION LEVEL SERIALIZABLE"
+        }
+    }
+}
+
+extension PostgresPool {
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    /// A serialization failure or deadlock (40001, 40P01) runs it again from the start, at most
+    /// `maxAttempts` times in all, so `body` must have no effects outside the database.
+    /// A connection that fails before BEGIN is answered is also retried (nothing ran yet);
+    /// a failure during COMMIT is not: its outcome is unknown and the caller must know that.
+    @discardableResult
+    public func transaction<T: Sendable>(
+        _ isolation: IsolationLevel = .readCommitted,
+        maxAttempts: Int = 5,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        precondition(maxAttempts >= 1)
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection { connection in
+                    try await Self.runTransaction(on: connection, isolation, body)
+                }
+            } catch let error as TransactionRetry where attempt < maxAttempts {
+                logger.debug("retrying transaction", metadata: ["attempt": "\(attempt)", "reason": "\(error.underlying)"])
+                attempt += 1
+                // jittered backoff, bounded: 1..(4·attempt) ms
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(4 * attempt))))
+            } catch let error as TransactionRetry {
+                throw error.underlying
+            }
+        }
+    }
+
+    private static func runTransaction<T: Sendable>(
+        on connection: PostgresConnection,
+        _ isolation: IsolationLevel,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            try await connection.executeScript(isolation.beginStatement)
+        } catch let error as PostgresError where error.kind == .connection {
+            throw TransactionRetry(underlying: error)
+        }
+        let result: T
+        do {
+            result = try await body(connection)
+        } catch {
+            if !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
+            if let error = error as? PostgresError, error.isRetryableTransactionFailure {
+                throw TransactionRetry(underlying: error)
+            }
+            throw error
+        }
+        let status: String
+        do {
+            status = try await connection.run("COMMIT").commandStatus
+        } catch let error as PostgresError where error.isRetryableTransactionFailure {
+            throw TransactionRetry(underlying: error)
+        }
+        // COMMIT of a transaction that had failed answers ROLLBACK: never report that as success.
+        guard status == "COMMIT" else {
+            throw PostgresError(.server, sqlState: "25P02", message: "transaction was rolled back (an earlier statement failed)")
+        }
+        return result
+    }
+}
+
+struct TransactionRetry: Error {
+    var underlying: PostgresError
+}

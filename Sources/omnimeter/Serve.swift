@@ -1,0 +1,28 @@
+import ArgumentParser
+import Gateway
+import Hummingbird
+import Postgres
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the gateway (applies pending migrations first).")
+
+    func run() async throws {
+        let config = Startup.config()
+        let logger = Startup.logger("omnimeter")
+        let pool = PostgresPool(url: config.databaseURL, maxConnections: config.databasePoolSize, logger: logger)
+        do {
+            _ = try await Startup.migrate(pool, logger: logger)
+        } catch {
+            Startup.fail("omnimeter serve: migrations failed: \(error)")
+        }
+        let gateway = Gateway(config: config, pool: pool, logger: logger)
+        let group = ServiceGroup(
+            services: [gateway.makeApplication()],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        try await group.run()
+        await pool.close()
+    }
+}

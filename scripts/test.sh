@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite against a real PostgreSQL that this script installs and starts itself.
+#   bash scripts/test.sh [extra swift test arguments]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/pg.sh start
+PORT="${OMNIMETER_PG_PORT:-54329}"
+# a fresh database for every run: tests never depend on what an earlier run left
+psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "DROP DATABASE IF EXISTS omnimeter_test WITH (FORCE)" -c "CREATE DATABASE omnimeter_test"
+export OMNIMETER_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PORT/omnimeter_test"
+export OMNIMETER_TEST_ADMIN_URL="postgresql://postgres@127.0.0.1:$PORT/postgres"
+export OMNIMETER_TEST_PG_RESTART="bash $ROOT/scripts/pg.sh restart"
+swift build --build-tests
+# suites named Disruptive* restart the database: they run alone, after the others
+swift test --skip-build --disable-xctest --skip Disruptive "$@"
+swift test --skip-build --disable-xctest --filter Disruptive "$@"
