@@ -75,5 +75,37 @@ let package = Package(
             name: "PostgresTests",
             dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]
         ),
+        // Accounting against a real PostgreSQL: ledger, reserve, settle, invariants.
+        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "Postgres", "Pricing", "Kling"]),
+        // The HTTP APIs in-process against a real PostgreSQL and the simulator.
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Simulator", "Accounting", "Postgres", "Kling", "Pricing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AdminTests",
+            dependencies: [
+                "Gateway", "Accounting", "Postgres", "Kling", "Pricing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator", "Kling", "Pricing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
     ]
 )

@@ -1,0 +1,69 @@
+import Foundation
+import Postgres
+
+/// A tenant API key that was presented and found valid, with what the tenant API needs to know at once.
+public struct AuthenticatedKey: Sendable {
+    public var keyID: UUID
+    public var keyName: String
+    public var tenantID: UUID
+    public var tenantName: String
+    public var tenantSuspended: Bool
+    /// nil: every model.
+    public var allowedModels: [String]?
+
+    public func allows(model: String) -> Bool {
+        allowedModels?.contains(model) ?? true
+    }
+}
+
+public enum KeyAuthenticationError: Error, Sendable, Equatable {
+    /// No key was sent (1000).
+    case missing
+    /// Not a key we know, or revoked (1002).
+    case unknown
+    /// Past its expiry (1004).
+    case expired
+}
+
+/// Looks a presented secret up by its hash. Revocation and expiry take effect on the next request
+/// because nothing is cached.
+public struct KeyAuthenticator: Sendable {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    public func authenticate(secret: String?) async throws -> AuthenticatedKey {
+        guard let secret, !secret.isEmpty else { throw KeyAuthenticationError.missing }
+        let hash = PostgresBytes(Secrets.hash(secret))
+        // last_used_at is written at most once a minute per key, so reads stay cheap
+        let row = try await pool.queryFirst("""
+            WITH found AS (
+                SELECT k.id, k.name, k.tenant_id, k.allowed_models, k.revoked_at IS NOT NULL AS revoked,
+                       k.expires_at IS NOT NULL AND k.expires_at <= now() AS expired,
+                       t.name AS tenant_name, t.status = 'suspended' AS suspended, k.last_used_at
+                FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+                WHERE k.secret_hash = \(hash)
+            ), touched AS (
+                UPDATE api_keys SET last_used_at = now()
+                WHERE id = (SELECT id FROM found WHERE NOT revoked AND NOT expired
+                            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+                RETURNING id
+            )
+            SELECT id, name, tenant_id, allowed_models, revoked, expired, tenant_name, suspended FROM found
+            """)
+        guard let row else { throw KeyAuthenticationError.unknown }
+        if try row.decode(Bool.self, "revoked") { throw KeyAuthenticationError.unknown }
+        if try row.decode(Bool.self, "expired") { throw KeyAuthenticationError.expired }
+        let models = try row.decode(PostgresJSON?.self, "allowed_models").map { try $0.decode([String].self) }
+        return AuthenticatedKey(
+            keyID: try row.decode(UUID.self, "id"),
+            keyName: try row.decode(String.self, "name"),
+            tenantID: try row.decode(UUID.self, "tenant_id"),
+            tenantName: try row.decode(String.self, "tenant_name"),
+            tenantSuspended: try row.decode(Bool.self, "suspended"),
+            allowedModels: models
+        )
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Postgres
+
+/// The only way money moves: one immutable ledger row, and in the same statement the cached
+/// balances of the tenant and key and the monthly charge totals it affects. Always called inside the
+/// caller's transaction, beside the state change that causes the movement (DESIGN.md, invariant 1).
+///
+/// Callers lock the tenant row, then the key row, before calling (the one fixed lock order).
+public enum Ledger {
+    @discardableResult
+    public static func append(_ entry: LedgerEntry, on connection: PostgresConnection) async throws -> Int64 {
+        precondition(entry.kind == .adjustment || entry.amountMicros >= 0, "only adjustments may be negative")
+        let deltas = entry.balanceDeltas
+        let charged = deltas.charged
+        // One round trip: the row, the caches, and this month's charge totals for tenant and key.
+        let row = try await connection.queryFirst("""
+            WITH entry AS (
+                INSERT INTO ledger_entries (tenant_id, key_id, task_id, kind, amount_micros, reason, idempotency_key, actor)
+                VALUES (\(entry.tenantID), \(entry.keyID), \(entry.taskID), \(entry.kind.rawValue), \(entry.amountMicros),
+                        \(entry.reason), \(entry.idempotencyKey), \(entry.actor))
+                RETURNING id, created_at
+            ), tenant AS (
+                UPDATE tenants
+                SET credits_micros = credits_micros + \(deltas.credits),
+                    charged_micros = charged_micros + \(charged),
+                    reserved_micros = reserved_micros + \(deltas.reserved)
+                WHERE id = \(entry.tenantID)
+                RETURNING id
+            ), key AS (
+                UPDATE api_keys
+                SET charged_micros = charged_micros + \(charged),
+                    reserved_micros = reserved_micros + \(deltas.reserved)
+                WHERE id = \(entry.keyID) AND (\(charged) <> 0 OR \(deltas.reserved) <> 0)
+                RETURNING id
+            ), month AS (
+                INSERT INTO monthly_charges (subject_id, month, charged_micros)
+                SELECT subject, date_trunc('month', entry.created_at AT TIME ZONE 'UTC')::date, \(charged)
+                FROM entry, unnest(ARRAY[\(entry.tenantID), \(entry.keyID)]::uuid[]) AS subject
+                WHERE \(charged) <> 0 AND subject IS NOT NULL
+                ON CONFLICT (subject_id, month) DO UPDATE SET charged_micros = monthly_charges.charged_micros + EXCLUDED.charged_micros
+                RETURNING subject_id
+            )
+            SELECT entry.id, (SELECT count(*) FROM tenant) AS tenants FROM entry
+            """)
+        guard let row, try row.decode(Int64.self, "tenants") == 1 else {
+            throw PostgresError(.usage, message: "ledger entry for unknown tenant \(entry.tenantID)")
+        }
+        return try row.decode(Int64.self, "id")
+    }
+}
