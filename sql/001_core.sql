@@ -93,12 +93,13 @@ CREATE TABLE tasks (
     sound                boolean NOT NULL DEFAULT false,
     video_reference      boolean NOT NULL DEFAULT false,
     price_version        integer NOT NULL REFERENCES price_books (version),
-    price_request        jsonb NOT NULL,                -- what was priced, to settle at the same version
+    price_request        jsonb NOT NULL,                -- the estimate's breakdown at reservation (billable seconds, rate, …)
     request_body         jsonb NOT NULL,                -- the normalized body sent upstream
     external_task_id     text,                          -- the tenant's own id
     callback_url         text,                          -- the tenant's own callback
     upstream_task_id     text,
     state                text NOT NULL CHECK (state IN ('reserved', 'submitted', 'processing', 'succeeded', 'failed', 'rejected', 'expired')),
+    currency             text NOT NULL DEFAULT 'USD',
     reserved_micros      bigint NOT NULL CHECK (reserved_micros >= 0),
     charged_micros       bigint NOT NULL DEFAULT 0 CHECK (charged_micros >= 0),
     released_micros      bigint NOT NULL DEFAULT 0 CHECK (released_micros >= 0),

@@ -11,6 +11,15 @@ public struct AuthenticatedKey: Sendable {
     /// nil: every model.
     public var allowedModels: [String]?
 
+    public init(keyID: UUID, keyName: String, tenantID: UUID, tenantName: String, tenantSuspended: Bool, allowedModels: [String]?) {
+        self.keyID = keyID
+        self.keyName = keyName
+        self.tenantID = tenantID
+        self.tenantName = tenantName
+        self.tenantSuspended = tenantSuspended
+        self.allowedModels = allowedModels
+    }
+
     public func allows(model: String) -> Bool {
         allowedModels?.contains(model) ?? true
     }

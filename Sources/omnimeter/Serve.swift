@@ -18,7 +18,7 @@ struct Serve: AsyncParsableCommand {
         }
         let gateway = Gateway(config: config, pool: pool, logger: logger)
         let group = ServiceGroup(
-            services: [gateway.makeApplication()],
+            services: [gateway.makeApplication()] + gateway.makeBackgroundServices(),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

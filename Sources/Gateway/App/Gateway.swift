@@ -1,3 +1,5 @@
+import Accounting
+import AsyncHTTPClient
 import Hummingbird
 import Logging
 import Postgres
@@ -15,11 +17,34 @@ public struct Gateway: Sendable {
         self.logger = logger
     }
 
+    var tasks: TaskStore { TaskStore(pool: pool) }
+    var prices: PriceBookStore { PriceBookStore(pool: pool) }
+
+    /// Follows tasks upstream; nil when no upstream is configured.
+    public var follower: TaskFollower? {
+        guard let url = config.upstreamURL else { return nil }
+        let upstream = UpstreamClient(http: HTTPClient.shared, baseURL: url, apiKey: config.upstreamKey)
+        return TaskFollower(tasks: tasks, prices: prices, upstream: upstream, config: config, logger: logger)
+    }
+
     /// Every route of the public contract.
     public func makeRouter() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
         HealthRoutes(pool: pool).register(on: router)
+        let follower = self.follower
+        TenantRoutes(authentication: TenantAuthentication(authenticator: KeyAuthenticator(pool: pool)),
+                     tasks: tasks, prices: prices, follower: follower, config: config).register(on: router)
+        if let follower {
+            UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
+        }
         return router
+    }
+
+    /// The background services beside the HTTP server.
+    public func makeBackgroundServices() -> [any Service] {
+        guard let follower else { return [] }
+        let tick = min(config.pollInterval, .seconds(1))
+        return [TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: tick, logger: logger)]
     }
 
     public func makeApplication() -> some ApplicationProtocol {

@@ -1,0 +1,71 @@
+import Foundation
+import Postgres
+
+/// Everything needed to reserve money for one task and record it.
+public struct ReservationRequest: Sendable {
+    public var taskID: UUID
+    public var key: AuthenticatedKey
+    public var endpoint: String
+    public var model: String
+    public var mode: String?
+    public var resolution: String?
+    public var sound: Bool
+    public var videoReference: Bool
+    public var priceVersion: Int
+    /// The normalized body, exactly what goes upstream (with our id as external_task_id).
+    public var requestBody: PostgresJSON
+    public var reserveMicros: Int64
+    public var currency: String
+    /// The estimate's breakdown, kept with the task for reports.
+    public var estimate: PostgresJSON
+    public var externalTaskID: String?
+    public var callbackURL: String?
+    /// `Idempotency-Key` and a hash of the request it came with.
+    public var idempotency: (key: String, requestHash: [UInt8])?
+    /// The lease the submitting request holds, so no poller submits the same task meanwhile.
+    public var leaseOwner: String
+    public var leaseSeconds: Int
+
+    public init(taskID: UUID = UUID(), key: AuthenticatedKey, endpoint: String, model: String, mode: String?, resolution: String?,
+                sound: Bool, videoReference: Bool, priceVersion: Int, requestBody: PostgresJSON, reserveMicros: Int64,
+                currency: String, estimate: PostgresJSON, externalTaskID: String?, callbackURL: String?, idempotency: (key: String, requestHash: [UInt8])?,
+                leaseOwner: String, leaseSeconds: Int = 60) {
+        self.taskID = taskID
+        self.key = key
+        self.endpoint = endpoint
+        self.model = model
+        self.mode = mode
+        self.resolution = resolution
+        self.sound = sound
+        self.videoReference = videoReference
+        self.priceVersion = priceVersion
+        self.requestBody = requestBody
+        self.reserveMicros = reserveMicros
+        self.currency = currency
+        self.estimate = estimate
+        self.externalTaskID = externalTaskID
+        self.callbackURL = callbackURL
+        self.idempotency = idempotency
+        self.leaseOwner = leaseOwner
+        self.leaseSeconds = leaseSeconds
+    }
+}
+
+/// Why a reservation was refused. Nothing was written.
+public enum ReservationRefusal: Error, Sendable, Equatable {
+    case tenantSuspended
+    case keyNotUsable
+    /// Not enough money or budget; the text names the limit (balance, monthly budget, key budget).
+    case quotaExhausted(String)
+    case rateLimited(retryAfterSeconds: Int)
+    case concurrencyLimited(String)
+    case duplicateExternalTaskID
+    case idempotencyConflict
+}
+
+public enum ReservationOutcome: Sendable {
+    /// A new task holds its reservation.
+    case reserved(TaskRecord)
+    /// The same Idempotency-Key and body were seen before: the first task, and its stored answer if any.
+    case replayed(TaskRecord, response: PostgresJSON?)
+}

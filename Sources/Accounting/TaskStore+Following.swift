@@ -1,0 +1,63 @@
+import Foundation
+import Postgres
+
+extension TaskStore {
+    /// The upstream accepted the task: record its id and hand it to the poller.
+    @discardableResult
+    public func markSubmitted(taskID: UUID, upstreamTaskID: String, nextPollAfter seconds: Double) async throws -> TaskRecord? {
+        try await pool.queryFirst("""
+            UPDATE tasks SET state = 'submitted', upstream_task_id = \(upstreamTaskID), submitted_at = now(),
+                   submit_attempts = submit_attempts + 1, next_poll_at = now() + make_interval(secs => \(seconds)),
+                   lease_owner = NULL, lease_until = NULL, updated_at = now()
+            WHERE id = \(taskID) AND state = 'reserved'
+            RETURNING \(unescaped: TaskRecord.columns)
+            """).map(TaskRecord.init(row:))
+    }
+
+    /// Counts a submission attempt whose outcome is unknown and leaves the task for the poller to reconcile.
+    public func markSubmitUncertain(taskID: UUID, retryAfter seconds: Double) async throws {
+        try await pool.execute("""
+            UPDATE tasks SET submit_attempts = submit_attempts + 1, next_poll_at = now() + make_interval(secs => \(seconds)),
+                   lease_owner = NULL, lease_until = NULL, updated_at = now()
+            WHERE id = \(taskID) AND state = 'reserved'
+            """)
+    }
+
+    /// Leases up to `limit` open tasks that are due, for this process alone (`FOR UPDATE SKIP LOCKED`:
+    /// instances never wait on or take each other's tasks; an expired lease makes a task due again).
+    public func leaseDueTasks(owner: String, limit: Int, leaseSeconds: Int) async throws -> [TaskRecord] {
+        try await pool.query("""
+            UPDATE tasks SET lease_owner = \(owner), lease_until = now() + make_interval(secs => \(leaseSeconds)),
+                   poll_attempts = poll_attempts + 1
+            WHERE id IN (
+                SELECT id FROM tasks
+                WHERE state IN ('reserved', 'submitted', 'processing') AND next_poll_at <= now()
+                  AND (lease_until IS NULL OR lease_until < now())
+                ORDER BY next_poll_at
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED)
+            RETURNING \(unescaped: TaskRecord.columns)
+            """).map(TaskRecord.init(row:))
+    }
+
+    /// Still running upstream (or not reachable): look again later. `state` moves submitted -> processing.
+    public func reschedule(taskID: UUID, owner: String?, after seconds: Double, state: TaskState? = nil,
+                           upstreamTaskID: String? = nil) async throws {
+        try await pool.execute("""
+            UPDATE tasks SET next_poll_at = now() + make_interval(secs => \(seconds)),
+                   lease_owner = NULL, lease_until = NULL, updated_at = now(),
+                   state = COALESCE(\(state?.rawValue), state),
+                   upstream_task_id = COALESCE(upstream_task_id, \(upstreamTaskID)),
+                   submitted_at = CASE WHEN \(state?.rawValue) IN ('submitted', 'processing') THEN COALESCE(submitted_at, now()) ELSE submitted_at END
+            WHERE id = \(taskID) AND state IN ('reserved', 'submitted', 'processing')
+              AND (\(owner) IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))
+            """)
+    }
+
+    /// Makes a task due now (an upstream callback arrived).
+    public func pollSoon(taskID: UUID) async throws {
+        try await pool.execute("""
+            UPDATE tasks SET next_poll_at = now() WHERE id = \(taskID) AND state IN ('reserved', 'submitted', 'processing')
+            """)
+    }
+}

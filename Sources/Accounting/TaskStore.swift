@@ -1,0 +1,177 @@
+import Foundation
+import Postgres
+
+/// Tasks and the money they hold: every function here is one transaction, and every money movement
+/// goes through `Ledger.append` in the transaction that changes the task's state.
+public struct TaskStore: Sendable {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    // MARK: reading
+
+    /// A tenant's task on one endpoint, by omnimeter's id or the tenant's own external_task_id.
+    public func find(tenantID: UUID, endpoint: String, idOrExternalID: String) async throws -> TaskRecord? {
+        let asUUID = UUID(uuidString: idOrExternalID)
+        let row = try await pool.queryFirst("""
+            SELECT \(unescaped: TaskRecord.columns) FROM tasks
+            WHERE tenant_id = \(tenantID) AND endpoint = \(endpoint)
+              AND (id = \(asUUID) OR external_task_id = \(idOrExternalID))
+            ORDER BY (id = \(asUUID)) DESC NULLS LAST
+            LIMIT 1
+            """)
+        return try row.map(TaskRecord.init(row:))
+    }
+
+    public func task(id: UUID) async throws -> TaskRecord? {
+        try await pool.queryFirst("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(id)").map(TaskRecord.init(row:))
+    }
+
+    /// A page of a tenant's tasks on one endpoint, newest first.
+    public func list(tenantID: UUID, endpoint: String, pageNumber: Int, pageSize: Int) async throws -> [TaskRecord] {
+        let offset = (pageNumber - 1) * pageSize
+        return try await pool.query("""
+            SELECT \(unescaped: TaskRecord.columns) FROM tasks
+            WHERE tenant_id = \(tenantID) AND endpoint = \(endpoint)
+            ORDER BY created_at DESC, id DESC
+            LIMIT \(pageSize) OFFSET \(offset)
+            """).map(TaskRecord.init(row:))
+    }
+
+    // MARK: reserving
+
+    /// Reserves the task's upper-bound price against the tenant and the key and records the task,
+    /// in one transaction, before anything goes upstream. Rows are locked tenant first, then key, so
+    /// concurrent reservations on any number of instances serialize per tenant and never overdraw.
+    public func reserve(_ request: ReservationRequest) async throws -> ReservationOutcome {
+        let tenantID = request.key.tenantID
+        let keyID = request.key.keyID
+        let amount = request.reserveMicros
+        precondition(amount >= 0, "a reservation is never negative")
+        return try await pool.transaction { connection in
+            guard let tenant = try await connection.queryFirst("""
+                SELECT status, credit_limit_micros, monthly_budget_micros, max_concurrent_tasks, rpm_limit,
+                       credits_micros, charged_micros, reserved_micros,
+                       COALESCE((SELECT m.charged_micros FROM monthly_charges m
+                                 WHERE m.subject_id = tenants.id AND m.month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0) AS month_charged
+                FROM tenants WHERE id = \(tenantID) FOR UPDATE
+                """) else { throw ReservationRefusal.keyNotUsable }
+            guard let key = try await connection.queryFirst("""
+                SELECT budget_micros, budget_period, max_concurrent_tasks, rpm_limit, charged_micros, reserved_micros,
+                       revoked_at IS NOT NULL OR (expires_at IS NOT NULL AND expires_at <= now()) AS unusable,
+                       COALESCE((SELECT m.charged_micros FROM monthly_charges m
+                                 WHERE m.subject_id = api_keys.id AND m.month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0) AS month_charged
+                FROM api_keys WHERE id = \(keyID) AND tenant_id = \(tenantID) FOR UPDATE
+                """) else { throw ReservationRefusal.keyNotUsable }
+
+            if let idempotency = request.idempotency,
+               let earlier = try await connection.queryFirst("""
+                   SELECT request_hash, task_id, response_body FROM idempotency_records
+                   WHERE tenant_id = \(tenantID) AND key = \(idempotency.key)
+                   """) {
+                guard try earlier.decode(PostgresBytes.self, "request_hash").bytes == idempotency.requestHash,
+                      let taskID = try earlier.decode(UUID?.self, "task_id"),
+                      let task = try await connection.queryFirst("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(taskID)")
+                else { throw ReservationRefusal.idempotencyConflict }
+                return .replayed(try TaskRecord(row: task), response: try earlier.decode(PostgresJSON?.self, "response_body"))
+            }
+
+            if try tenant.decode(String.self, "status") != "active" { throw ReservationRefusal.tenantSuspended }
+            if try key.decode(Bool.self, "unusable") { throw ReservationRefusal.keyNotUsable }
+
+            try await Self.checkRatesAndConcurrency(request, tenant: tenant, key: key, on: connection)
+            try Self.checkMoney(amount, tenant: tenant, key: key)
+
+            guard let inserted = try await connection.queryFirst("""
+                INSERT INTO tasks (id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference,
+                                   price_version, price_request, request_body, external_task_id, callback_url, state,
+                                   currency, reserved_micros, next_poll_at, lease_owner, lease_until)
+                VALUES (\(request.taskID), \(tenantID), \(keyID), \(request.endpoint), \(request.model), \(request.mode),
+                        \(request.resolution), \(request.sound), \(request.videoReference), \(request.priceVersion),
+                        \(request.estimate), \(request.requestBody), \(request.externalTaskID), \(request.callbackURL),
+                        'reserved', \(request.currency), \(amount),
+                        now() + make_interval(secs => \(request.leaseSeconds)), \(request.leaseOwner),
+                        now() + make_interval(secs => \(request.leaseSeconds)))
+                RETURNING \(unescaped: TaskRecord.columns)
+                """) else { throw PostgresError(.usage, message: "task insert returned nothing") }
+            try await Ledger.append(
+                LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: request.taskID, kind: .reserve, amountMicros: amount),
+                on: connection)
+            if let idempotency = request.idempotency {
+                try await connection.execute("""
+                    INSERT INTO idempotency_records (tenant_id, key, request_hash, task_id)
+                    VALUES (\(tenantID), \(idempotency.key), \(PostgresBytes(idempotency.requestHash)), \(request.taskID))
+                    """)
+            }
+            return .reserved(try TaskRecord(row: inserted))
+        }
+    }
+
+    /// Requests per minute (tasks created in the last 60 s) and concurrent open tasks, for key and tenant,
+    /// counted from the tasks themselves: no counter to leak, no window to reset.
+    private static func checkRatesAndConcurrency(_ request: ReservationRequest, tenant: PostgresRow, key: PostgresRow,
+                                                 on connection: PostgresConnection) async throws {
+        let tenantID = request.key.tenantID
+        let keyID = request.key.keyID
+        guard let counts = try await connection.queryFirst("""
+            SELECT
+              (SELECT count(*) FROM tasks WHERE key_id = \(keyID) AND created_at > now() - interval '1 minute') AS key_recent,
+              (SELECT count(*) FROM tasks WHERE tenant_id = \(tenantID) AND created_at > now() - interval '1 minute') AS tenant_recent,
+              (SELECT ceil(extract(epoch FROM min(created_at) + interval '1 minute' - now()))::bigint FROM tasks
+                WHERE key_id = \(keyID) AND created_at > now() - interval '1 minute') AS key_wait,
+              (SELECT ceil(extract(epoch FROM min(created_at) + interval '1 minute' - now()))::bigint FROM tasks
+                WHERE tenant_id = \(tenantID) AND created_at > now() - interval '1 minute') AS tenant_wait,
+              (SELECT count(*) FROM tasks WHERE key_id = \(keyID) AND state IN ('reserved', 'submitted', 'processing')) AS key_open,
+              (SELECT count(*) FROM tasks WHERE tenant_id = \(tenantID) AND state IN ('reserved', 'submitted', 'processing')) AS tenant_open,
+              EXISTS (SELECT 1 FROM tasks WHERE tenant_id = \(tenantID) AND external_task_id = \(request.externalTaskID)) AS duplicate
+            """) else { return }
+        if try counts.decode(Bool.self, "duplicate") { throw ReservationRefusal.duplicateExternalTaskID }
+        if let limit = try key.decode(Int64?.self, "rpm_limit"), try counts.decode(Int64.self, "key_recent") >= limit {
+            throw ReservationRefusal.rateLimited(retryAfterSeconds: Int(max(1, try counts.decode(Int64?.self, "key_wait") ?? 1)))
+        }
+        if let limit = try tenant.decode(Int64?.self, "rpm_limit"), try counts.decode(Int64.self, "tenant_recent") >= limit {
+            throw ReservationRefusal.rateLimited(retryAfterSeconds: Int(max(1, try counts.decode(Int64?.self, "tenant_wait") ?? 1)))
+        }
+        if let limit = try key.decode(Int64?.self, "max_concurrent_tasks"), try counts.decode(Int64.self, "key_open") >= limit {
+            throw ReservationRefusal.concurrencyLimited("key")
+        }
+        if let limit = try tenant.decode(Int64?.self, "max_concurrent_tasks"), try counts.decode(Int64.self, "tenant_open") >= limit {
+            throw ReservationRefusal.concurrencyLimited("tenant")
+        }
+    }
+
+    /// credits − charges − open reservations − amount ≥ −credit_limit; the tenant's calendar month (UTC)
+    /// within its budget; the key's total or monthly budget. Values were read under the row locks.
+    private static func checkMoney(_ amount: Int64, tenant: PostgresRow, key: PostgresRow) throws {
+        let credits = try tenant.decode(Int64.self, "credits_micros")
+        let charged = try tenant.decode(Int64.self, "charged_micros")
+        let reserved = try tenant.decode(Int64.self, "reserved_micros")
+        let creditLimit = try tenant.decode(Int64.self, "credit_limit_micros")
+        if credits - charged - reserved - amount < -creditLimit {
+            throw ReservationRefusal.quotaExhausted("balance")
+        }
+        if let budget = try tenant.decode(Int64?.self, "monthly_budget_micros"),
+           try tenant.decode(Int64.self, "month_charged") + reserved + amount > budget {
+            throw ReservationRefusal.quotaExhausted("monthly budget")
+        }
+        if let budget = try key.decode(Int64?.self, "budget_micros") {
+            let keyReserved = try key.decode(Int64.self, "reserved_micros")
+            let spent = try key.decode(String.self, "budget_period") == "month"
+                ? try key.decode(Int64.self, "month_charged")
+                : try key.decode(Int64.self, "charged_micros")
+            if spent + keyReserved + amount > budget {
+                throw ReservationRefusal.quotaExhausted("key budget")
+            }
+        }
+    }
+
+    /// Stores the first answer given for an Idempotency-Key, so a retry gets the same answer.
+    public func recordIdempotentResponse(tenantID: UUID, key: String, response: PostgresJSON) async throws {
+        try await pool.execute("""
+            UPDATE idempotency_records SET response_body = \(response)
+            WHERE tenant_id = \(tenantID) AND key = \(key) AND response_body IS NULL
+            """)
+    }
+}
