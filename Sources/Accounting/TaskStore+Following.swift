@@ -5,13 +5,18 @@ extension TaskStore {
     /// The upstream accepted the task: record its id and hand it to the poller.
     @discardableResult
     public func markSubmitted(taskID: UUID, upstreamTaskID: String, nextPollAfter seconds: Double) async throws -> TaskRecord? {
-        try await pool.queryFirst("""
-            UPDATE tasks SET state = 'submitted', upstream_task_id = \(upstreamTaskID), submitted_at = now(),
-                   submit_attempts = submit_attempts + 1, next_poll_at = now() + make_interval(secs => \(seconds)),
-                   lease_owner = NULL, lease_until = NULL, updated_at = now()
-            WHERE id = \(taskID) AND state = 'reserved'
-            RETURNING \(unescaped: TaskRecord.columns)
-            """).map(TaskRecord.init(row:))
+        try await pool.transaction { connection in
+            guard let row = try await connection.queryFirst("""
+                UPDATE tasks SET state = 'submitted', upstream_task_id = \(upstreamTaskID), submitted_at = now(),
+                       submit_attempts = submit_attempts + 1, next_poll_at = now() + make_interval(secs => \(seconds)),
+                       lease_owner = NULL, lease_until = NULL, updated_at = now()
+                WHERE id = \(taskID) AND state = 'reserved'
+                RETURNING \(unescaped: TaskRecord.columns)
+                """) else { return nil }
+            let task = try TaskRecord(row: row)
+            try await CallbackOutbox.enqueue(task, on: connection)
+            return task
+        }
     }
 
     /// Counts a submission attempt whose outcome is unknown and leaves the task for the poller to reconcile.
@@ -43,7 +48,10 @@ extension TaskStore {
     /// Still running upstream (or not reachable): look again later. `state` moves submitted -> processing.
     public func reschedule(taskID: UUID, owner: String?, after seconds: Double, state: TaskState? = nil,
                            upstreamTaskID: String? = nil) async throws {
-        try await pool.execute("""
+        try await pool.transaction { connection in
+            guard let previous = try await connection.queryFirst(
+                "SELECT state FROM tasks WHERE id = \(taskID) FOR UPDATE")?.decode(String.self, "state") else { return }
+            guard let row = try await connection.queryFirst("""
             UPDATE tasks SET next_poll_at = now() + make_interval(secs => \(seconds)),
                    lease_owner = NULL, lease_until = NULL, updated_at = now(),
                    state = COALESCE(\(state?.rawValue), state),
@@ -51,7 +59,12 @@ extension TaskStore {
                    submitted_at = CASE WHEN \(state?.rawValue) IN ('submitted', 'processing') THEN COALESCE(submitted_at, now()) ELSE submitted_at END
             WHERE id = \(taskID) AND state IN ('reserved', 'submitted', 'processing')
               AND (\(owner) IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))
-            """)
+            RETURNING \(unescaped: TaskRecord.columns)
+            """) else { return }
+            let task = try TaskRecord(row: row)
+            // a status change is announced to the tenant, in this same transaction
+            if task.state.rawValue != previous { try await CallbackOutbox.enqueue(task, on: connection) }
+        }
     }
 
     /// Makes a task due now (an upstream callback arrived).

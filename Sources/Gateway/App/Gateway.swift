@@ -44,7 +44,11 @@ public struct Gateway: Sendable {
     public func makeBackgroundServices() -> [any Service] {
         guard let follower else { return [] }
         let tick = min(config.pollInterval, .seconds(1))
-        return [TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: tick, logger: logger)]
+        return [
+            TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: tick, logger: logger),
+            CallbackDeliveryService(outbox: CallbackOutboxStore(pool: pool), http: HTTPClient.shared,
+                                    allowPrivate: config.allowPrivateCallbacks, tick: .seconds(1), logger: logger),
+        ]
     }
 
     public func makeApplication() -> some ApplicationProtocol {

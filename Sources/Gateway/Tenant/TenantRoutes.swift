@@ -66,6 +66,9 @@ struct TenantRoutes: Sendable {
         guard let follower else {
             throw KlingAPIError.upstreamFailed("no upstream is configured (OMNIMETER_UPSTREAM_URL); nothing was reserved")
         }
+        if let callback = parsed.callbackURL, !config.allowPrivateCallbacks, CallbackTarget.literalHostIsPrivate(callback) {
+            throw KlingAPIError.invalid("callback_url: loopback and private addresses are not allowed")
+        }
         let idempotency = try idempotencyKey(request, endpoint: endpoint, body: raw)
         let (version, book) = try await prices.current()
         let estimate: Estimate
