@@ -40,6 +40,12 @@ public struct Gateway: Sendable {
         return router
     }
 
+    /// The task poller alone (tests drive it with `pollOnce()`).
+    public func makePoller() -> TaskPoller? {
+        guard let follower else { return nil }
+        return TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: min(config.pollInterval, .seconds(1)), logger: logger)
+    }
+
     /// The background services beside the HTTP server.
     public func makeBackgroundServices() -> [any Service] {
         guard let follower else { return [] }

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// (`FOR UPDATE SKIP LOCKED`, so instances share the work without overlap) and looks at each once.
 /// A crashed instance's leases expire and its tasks become due again; on SIGTERM the batch in hand
 /// is finished before the service returns.
-struct TaskPoller: Service {
+public struct TaskPoller: Service {
     let follower: TaskFollower
     let tasks: TaskStore
     let owner: String
@@ -15,30 +15,35 @@ struct TaskPoller: Service {
     static let batchSize = 32
     static let leaseSeconds = 60
 
-    func run() async throws {
+    public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            var leased = 0
-            do {
-                let due = try await tasks.leaseDueTasks(owner: owner, limit: Self.batchSize, leaseSeconds: Self.leaseSeconds)
-                leased = due.count
-                await withTaskGroup(of: Void.self) { group in
-                    for task in due {
-                        group.addTask {
-                            do {
-                                try await follower.follow(task, owner: owner)
-                            } catch {
-                                // the lease expires and the task comes due again: nothing is lost
-                                logger.warning("following a task failed", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
-                            }
+            if await pollOnce() < Self.batchSize {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
+            }
+        }
+    }
+
+    /// Leases one batch of due tasks and looks at each once; returns how many were leased.
+    @discardableResult
+    public func pollOnce() async -> Int {
+        do {
+            let due = try await tasks.leaseDueTasks(owner: owner, limit: Self.batchSize, leaseSeconds: Self.leaseSeconds)
+            await withTaskGroup(of: Void.self) { group in
+                for task in due {
+                    group.addTask {
+                        do {
+                            try await follower.follow(task, owner: owner)
+                        } catch {
+                            // the lease expires and the task comes due again: nothing is lost
+                            logger.warning("following a task failed", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
                         }
                     }
                 }
-            } catch {
-                logger.warning("poll queue unavailable", metadata: ["error": "\(error)"])
             }
-            if leased < Self.batchSize {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
-            }
+            return due.count
+        } catch {
+            logger.warning("poll queue unavailable", metadata: ["error": "\(error)"])
+            return 0
         }
     }
 }
