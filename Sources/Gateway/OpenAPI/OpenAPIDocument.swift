@@ -49,6 +49,13 @@ enum OpenAPIDocument {
          ]
         }
        }
+      },
+      "links": {
+       "GetTask": {
+        "operationId": "getVideoTask",
+        "parameters": {"id": "$response.body#/data/task_id"},
+        "description": "the task just created"
+       }
       }
      },
      "400": {"$ref": "#/components/responses/TenantBadRequest"},
@@ -204,6 +211,13 @@ enum OpenAPIDocument {
           {"type": "object", "required": ["data"], "properties": {"data": {"$ref": "#/components/schemas/Task"}}}
          ]
         }
+       }
+      },
+      "links": {
+       "GetTask": {
+        "operationId": "getImageTask",
+        "parameters": {"id": "$response.body#/data/task_id"},
+        "description": "the task just created"
        }
       }
      },
@@ -1289,6 +1303,7 @@ enum OpenAPIDocument {
      {"$ref": "#/components/schemas/CommonCreateFields"},
      {
       "type": "object",
+      "required": ["prompt"],
       "properties": {
        "model_name": {"type": "string", "enum": ["kling-image-o1", "kling-v3-omni"], "default": "kling-image-o1"},
        "model": {"type": "string", "description": "alias of model_name"},
