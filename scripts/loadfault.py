@@ -45,12 +45,15 @@ class Tally:
         self.unanswered = 0
 
 
-def tenant_loop(port, key, tenant_index, loop_index, deadline, max_requests, tally):
+def tenant_loop(port, key, tenant_index, loop_index, deadline, max_requests, rate, tally):
     client = harness.Client(port, timeout=45)
     auth = {"Authorization": f"Bearer {key}"}
+    next_at = time.time()
     for number in range(max_requests):
+        next_at += 1 / rate
         if time.time() >= deadline:
             break
+        time.sleep(max(0.0, next_at - time.time()))
         video = (number + loop_index) % 3 != 2
         path = "/kling/v1/videos/omni-video" if video else "/kling/v1/images/omni-image"
         body = dict(harness.VIDEO if video else harness.IMAGE)
@@ -196,9 +199,11 @@ def main():
     parser.add_argument("--loops-per-tenant", type=int, default=2, help="concurrent submitters per tenant")
     parser.add_argument("--seconds", type=float, default=60, help="how long tenants submit")
     parser.add_argument("--max-requests", type=int, default=5000, help="creates per submitter at most")
+    parser.add_argument("--rate", type=float, default=4, help="creates per second per submitter, at most")
     parser.add_argument("--kills", type=int, default=3, help="SIGKILL and restart the gateway this many times")
     parser.add_argument("--no-pg-restart", dest="pg_restart", action="store_false", help="do not restart PostgreSQL")
-    parser.add_argument("--credits-micros", type=int, default=40_000_000, help="each tenant's credit (40 USD: ~95 five-second videos)")
+    parser.add_argument("--credits-micros", type=int, default=100_000_000,
+                        help="each tenant's credit (100 USD: about 30 s of its submitters' creates, then 429/1102 refusals)")
     parser.add_argument("--settle-timeout", type=float, default=240, help="how long to wait for open tasks to end")
     parser.add_argument("--task-seconds", type=float, default=2.0, help="how long the upstream takes per task")
     parser.add_argument("--binary", help="a built omnimeter (default: build release)")
@@ -226,7 +231,7 @@ def main():
                 tally = Tally()
                 tallies.append(tally)
                 threads.append(threading.Thread(target=tenant_loop, daemon=True, args=(
-                    port, key, tenant_index, loop_index, deadline, args.max_requests, tally)))
+                    port, key, tenant_index, loop_index, deadline, args.max_requests, args.rate, tally)))
         fault_thread = threading.Thread(target=faults, daemon=True, args=(
             state, args, binary, database_url, upstream_url, port, admin_token, started))
         for thread in threads:
