@@ -107,6 +107,31 @@ def percentile(sorted_values, fraction):
     return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))]
 
 
+def histogram(port, name, labels):
+    """The cumulative bucket counts {le: count} of one histogram series on /metrics."""
+    text = harness.Client(port).get("/metrics")[1].decode()
+    pattern = re.compile(re.escape(name) + r'_bucket\{' + re.escape(labels) + r',le="([^"]+)"\} (\d+)')
+    return {float(le): int(count) for le, count in pattern.findall(text)}
+
+
+def histogram_quantile(before, after, fraction):
+    """A quantile of what was recorded between two snapshots, interpolated inside its bucket (as PromQL does)."""
+    bounds = sorted(after)
+    counts = [after[b] - before.get(b, 0) for b in bounds]
+    total = counts[-1] if counts else 0
+    if total == 0:
+        return float("nan")
+    rank = fraction * total
+    lower, below = 0.0, 0
+    for bound, count in zip(bounds, counts):
+        if count >= rank:
+            if bound == float("inf"):
+                return lower
+            return lower + (bound - lower) * (rank - below) / max(1, count - below)
+        lower, below = bound, count
+    return lower
+
+
 def pgbench(binary, clients, seconds, tenants):
     database = "omnimeter_pgbench"
     url = harness.fresh_database(database)
@@ -147,7 +172,11 @@ def main():
         load(port, VIDEO_PATH, keys, args.clients, 3)  # warm up: connections, caches
         peak, peak_latencies, peak_failures = load(port, VIDEO_PATH, keys, args.clients, args.seconds)
         half = peak / 2
+        series = ("omnimeter_http_request_duration_seconds", 'route="/kling/v1/videos/omni-video",method="POST"')
+        upstream_series = ("omnimeter_upstream_request_duration_seconds", 'operation="create"')
+        before, upstream_before = histogram(port, *series), histogram(port, *upstream_series)
         gw_rate, gw_latencies, gw_failures = load(port, VIDEO_PATH, keys, args.clients, args.seconds, rate=half)
+        after, upstream_after = histogram(port, *series), histogram(port, *upstream_series)
         up_rate, up_latencies, up_failures = load(upstream_port, "/kling/v1/videos/omni-video", keys, args.clients,
                                                   args.seconds, rate=half, upstream=True)
         metrics = harness.Client(port).get("/metrics")[1].decode()
@@ -165,6 +194,9 @@ def main():
     print(f"  upstream alone, same rate{up_rate:8.1f} creates/s   p50 {ms(percentile(up_latencies, 0.5))}  p99 {ms(percentile(up_latencies, 0.99))}  non-200: {up_failures}")
     print(f"  gateway-added latency    p50 {ms(percentile(gw_latencies, 0.5) - percentile(up_latencies, 0.5))}  "
           f"p99 {ms(percentile(gw_latencies, 0.99) - percentile(up_latencies, 0.99))}  (at half the peak rate)")
+    print(f"  as the gateway sees it   p50 {ms(histogram_quantile(before, after, 0.5))}  p99 {ms(histogram_quantile(before, after, 0.99))}"
+          f"  (its own request histogram, half load); its upstream creates p50 {ms(histogram_quantile(upstream_before, upstream_after, 0.5))}"
+          f"  p99 {ms(histogram_quantile(upstream_before, upstream_after, 0.99))}")
     print(f"  pgbench same SQL         {tps:8.1f} tasks/s (reserve + submitted + settle per transaction), latency average {pg_latency:.2f} ms")
     print(f"  ratio                    {peak / tps:8.2f}  gateway submits/s / pgbench tasks/s")
     settled = re.findall(r'omnimeter_settlements_total\{[^}]*\} (\d+)', metrics)
