@@ -19,6 +19,7 @@ public struct Gateway: Sendable {
     public func makeRouter() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
         HealthRoutes(pool: pool).register(on: router)
+        AdminRoutes(config: config, pool: pool).register(on: router)
         return router
     }
 
