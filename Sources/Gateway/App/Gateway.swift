@@ -37,6 +37,7 @@ public struct Gateway: Sendable {
         if let follower {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }
+        AdminRoutes(config: config, pool: pool).register(on: router)
         return router
     }
 
