@@ -41,6 +41,9 @@ public enum PriceBookStoreError: Error, Sendable, Equatable {
 /// so old versions are never changed or removed.
 public struct PriceBookStore: Sendable {
     public let pool: PostgresPool
+    /// Versions never change once written, so a parsed version is kept for the life of the process:
+    /// every create and every settlement reads one.
+    private static let cache = PriceBookCache()
 
     public init(pool: PostgresPool) {
         self.pool = pool
@@ -58,14 +61,19 @@ public struct PriceBookStore: Sendable {
     }
 
     public func currentVersion() async throws -> PriceBookVersion {
-        let row = try await pool.queryFirst("SELECT version, book, created_by, created_at FROM price_books ORDER BY version DESC LIMIT 1")
-        guard let row else { throw PriceBookStoreError.noPriceBook }
-        return try PriceBookVersion(row: row)
+        let row = try await pool.queryFirst("SELECT max(version) AS version FROM price_books")
+        guard let latest = try row?.decode(Int?.self, "version"), let current = try await version(latest) else {
+            throw PriceBookStoreError.noPriceBook
+        }
+        return current
     }
 
     public func version(_ version: Int) async throws -> PriceBookVersion? {
-        try await pool.queryFirst("SELECT version, book, created_by, created_at FROM price_books WHERE version = \(version)")
-            .map(PriceBookVersion.init(row:))
+        if let cached = await Self.cache.version(version, database: pool.url) { return cached }
+        guard let stored = try await pool.queryFirst("SELECT version, book, created_by, created_at FROM price_books WHERE version = \(version)")
+            .map(PriceBookVersion.init(row:)) else { return nil }
+        await Self.cache.store(stored, database: pool.url)
+        return stored
     }
 
     /// Stores `book` (already validated by the caller) as the next version.
@@ -88,5 +96,15 @@ public struct PriceBookStore: Sendable {
                                       resourceID: String(stored.version), before: previous, after: stored, on: connection)
             return stored
         }
+    }
+}
+
+/// Parsed price-book versions by database and number (they are immutable, so entries never go stale).
+actor PriceBookCache {
+    private var versions: [String: PriceBookVersion] = [:]
+    func version(_ number: Int, database: String) -> PriceBookVersion? { versions["\(database)#\(number)"] }
+    func store(_ version: PriceBookVersion, database: String) {
+        if versions.count > 1000 { versions.removeAll() } // bounded; re-read on demand
+        versions["\(database)#\(version.version)"] = version
     }
 }
