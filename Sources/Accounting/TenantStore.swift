@@ -25,6 +25,11 @@ public struct TenantStore: Sendable {
         }
     }
 
+    /// The secret that signs the tenant's callbacks; kept out of `Tenant` so it never lands in the audit log.
+    public func webhookSecret(_ id: UUID) async throws -> String? {
+        try await pool.queryFirst("SELECT webhook_secret FROM tenants WHERE id = \(id)")?.decode(String.self, "webhook_secret")
+    }
+
     public func get(_ id: UUID) async throws -> Tenant? {
         try await pool.withConnection { try await Self.read(id, on: $0) }
     }
