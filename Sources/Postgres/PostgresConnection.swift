@@ -56,6 +56,8 @@ public final class PostgresConnection: @unchecked Sendable {
                     continuation.resume(throwing: PostgresError(.connection, message: message))
                     return
                 }
+                // server NOTICEs ("already exists, skipping") are not errors: keep them off stderr
+                PQsetNoticeReceiver(handle, { _, _ in }, nil)
                 continuation.resume(returning: PostgresConnection(handle: handle, logger: logger))
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 
+@main
 struct Omnimeter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omnimeter",

@@ -64,7 +64,7 @@ struct TenantRoutes: Sendable {
         let parsed = try parse(endpoint, raw)
         try checkModel(key, parsed.model)
         guard let follower else {
-            throw KlingAPIError.upstreamFailed("no upstream is configured (OMNIMETER_UPSTREAM_URL); nothing was reserved")
+            throw KlingAPIError(status: .badGateway, code: 5000, message: "no upstream is configured (OMNIMETER_UPSTREAM_URL); nothing was reserved")
         }
         let idempotency = try idempotencyKey(request, endpoint: endpoint, body: raw)
         let (version, book) = try await prices.current()
