@@ -103,6 +103,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Reports, exports and reconcile against a real PostgreSQL, the routes in-process.
+        .testTarget(name: "ReportsTests", dependencies: ["Gateway", "Accounting", "Postgres", "Kling", "Pricing", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(
             name: "SimulatorTests",
             dependencies: [

@@ -15,4 +15,4 @@ export OMNIMETER_TEST_PG_CTL="bash $ROOT/scripts/pg.sh"
 swift build --build-tests
 # suites named Disruptive* restart the database: they run alone, after the others
 swift test --skip-build --disable-xctest --skip Disruptive "$@"
-swift test --skip-build --disable-xctest --filter Disruptive "$@"
+swift test --skip-build --disable-xctest --no-parallel --filter Disruptive "$@"
