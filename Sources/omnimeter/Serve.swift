@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
         } catch {
             Startup.fail("omnimeter serve: migrations failed: \(error)")
         }
+        GatewayMetrics.bootstrap()  // once per process: swift-metrics allows a single backend
         let gateway = Gateway(config: config, pool: pool, logger: logger)
         let group = ServiceGroup(
             services: [gateway.makeApplication()] + gateway.makeBackgroundServices(),

@@ -30,6 +30,7 @@ public struct Gateway: Sendable {
     /// Every route of the public contract.
     public func makeRouter() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
+        OperationsRoutes(pool: pool).register(on: router)  // first: its metrics middleware must wrap every route
         HealthRoutes(pool: pool).register(on: router)
         let follower = self.follower
         TenantRoutes(authentication: TenantAuthentication(authenticator: KeyAuthenticator(pool: pool)),

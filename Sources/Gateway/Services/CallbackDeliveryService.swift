@@ -66,7 +66,7 @@ public struct CallbackDeliveryService: Service {
                 try await outbox.markFailed(delivery.id, attempts: delivery.attempts, error: "HTTP \(response.status.code)")
             }
         } catch {
-            logger.info("callback delivery failed", metadata: ["task_id": "\(delivery.taskID)", "attempt": "\(delivery.attempts)", "error": "\(error)"])
+            logger.info("callback delivery failed", metadata: ["task_id": "\(delivery.taskID.uuidString.lowercased())", "attempt": "\(delivery.attempts)", "error": "\(error)"])
             try? await outbox.markFailed(delivery.id, attempts: delivery.attempts, error: "\(error)")
         }
     }

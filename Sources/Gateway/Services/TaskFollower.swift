@@ -57,12 +57,12 @@ public struct TaskFollower: Sendable {
                 let updated = try await tasks.markSubmitted(taskID: task.id, upstreamTaskID: upstreamTaskID, nextPollAfter: pollSeconds)
                 return .submitted(try await current(updated, task.id))
             case .refused(let status, let code, let message):
-                logger.info("upstream refused task", metadata: ["task_id": "\(task.id)", "status": "\(status)", "code": "\(code ?? 0)"])
-                let result = try await tasks.settle(taskID: task.id, outcome: .rejected(message: message),
-                                                    upstream: UpstreamSnapshot(statusMessage: message))
+                logger.info("upstream refused task", metadata: task.logMetadata(["status": "\(status)", "code": "\(code ?? 0)"]))
+                let result = GatewayMetrics.settled(try await tasks.settle(taskID: task.id, outcome: .rejected(message: message),
+                                                    upstream: UpstreamSnapshot(statusMessage: message)))
                 return .refused(result.record, httpStatus: status, code: code, message: message)
             case .uncertain(let reason):
-                logger.warning("upstream submission outcome unknown; looking it up", metadata: ["task_id": "\(task.id)", "reason": "\(reason)"])
+                logger.warning("upstream submission outcome unknown; looking it up", metadata: task.logMetadata(["reason": "\(reason)"]))
                 switch await upstream.query(endpoint, id: task.id.uuidString.lowercased()) {
                 case .found(let found, let data):
                     return .submitted(try await adopt(task, found, data))
@@ -116,7 +116,7 @@ public struct TaskFollower: Sendable {
             } else if task.state == .reserved {
                 // told "submitted" while the upstream's answer was unknown: keep trying to send it
                 if task.submitAttempts >= Self.maxSubmitAttempts {
-                    _ = try await tasks.settle(taskID: task.id, outcome: .failed(message: "could not be submitted upstream"))
+                    GatewayMetrics.settled(try await tasks.settle(taskID: task.id, outcome: .failed(message: "could not be submitted upstream")))
                 } else {
                     _ = try await submit(task, attemptsLeft: 1)
                 }
@@ -124,7 +124,7 @@ public struct TaskFollower: Sendable {
                 try await tasks.reschedule(taskID: task.id, owner: owner, after: backoffSeconds)
             }
         case .unavailable(let reason):
-            logger.debug("upstream unavailable for task", metadata: ["task_id": "\(task.id)", "reason": "\(reason)"])
+            logger.debug("upstream unavailable for task", metadata: task.logMetadata(["reason": "\(reason)"]))
             if overdue {
                 try await expire(task)
             } else {
@@ -134,8 +134,8 @@ public struct TaskFollower: Sendable {
     }
 
     func expire(_ task: TaskRecord) async throws {
-        logger.info("task expired", metadata: ["task_id": "\(task.id)", "tenant_id": "\(task.tenantID)"])
-        _ = try await tasks.settle(taskID: task.id, outcome: .expired)
+        logger.info("task expired", metadata: task.logMetadata())
+        GatewayMetrics.settled(try await tasks.settle(taskID: task.id, outcome: .expired))
     }
 
     /// Ends a task from a final upstream answer: the actual cost at the price version it was reserved
@@ -144,14 +144,14 @@ public struct TaskFollower: Sendable {
         let snapshot = UpstreamSnapshot(upstreamTaskID: found.taskID, statusMessage: found.statusMessage,
                                         result: data["task_result"], finalUnitDeduction: found.finalUnitDeduction)
         guard found.status == .succeed else {
-            return try await tasks.settle(taskID: task.id, outcome: .failed(message: found.statusMessage ?? "failed upstream"), upstream: snapshot)
+            return GatewayMetrics.settled(try await tasks.settle(taskID: task.id, outcome: .failed(message: found.statusMessage ?? "failed upstream"), upstream: snapshot))
         }
         let charge = try await actualCharge(task, found)
-        let result = try await tasks.settle(
+        let result = GatewayMetrics.settled(try await tasks.settle(
             taskID: task.id,
             outcome: .succeeded(chargeMicros: charge.chargeMicros, billableSeconds: charge.billableSeconds, images: charge.images),
-            upstream: snapshot)
-        logger.info("task settled", metadata: ["task_id": "\(task.id)", "tenant_id": "\(task.tenantID)", "charged_micros": "\(charge.chargeMicros)"])
+            upstream: snapshot))
+        logger.info("task settled", metadata: task.logMetadata(["charged_micros": "\(charge.chargeMicros)"]))
         return result
     }
 
@@ -168,7 +168,7 @@ public struct TaskFollower: Sendable {
             return try Pricing.settle(priceRequest, book: book, actual: found.actualUsage(for: priceRequest))
         } catch {
             // an unreadable usage report bills what was requested (at most the reservation), and says so
-            logger.warning("unreadable usage report; billing as requested", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
+            logger.warning("unreadable usage report; billing as requested", metadata: task.logMetadata(["error": "\(error)"]))
             return try Pricing.settle(priceRequest, book: book, actual: .asRequested)
         }
     }

@@ -35,7 +35,7 @@ public struct TaskPoller: Service {
                             try await follower.follow(task, owner: owner)
                         } catch {
                             // the lease expires and the task comes due again: nothing is lost
-                            logger.warning("following a task failed", metadata: ["task_id": "\(task.id)", "error": "\(error)"])
+                            logger.warning("following a task failed", metadata: task.logMetadata(["error": "\(error)"]))
                         }
                     }
                 }

@@ -103,7 +103,7 @@ struct TenantRoutes: Sendable {
         } catch let error as PostgresError where error.isUniqueViolation && error.constraint == "tasks_tenant_external_id" {
             throw Self.apiError(.duplicateExternalTaskID)
         }
-        context.logger.info("task reserved", metadata: ["task_id": "\(task.id)", "tenant_id": "\(key.tenantID)", "reserved_micros": "\(task.reservedMicros)"])
+        context.logger.info("task reserved", metadata: task.logMetadata(["reserved_micros": "\(task.reservedMicros)"]))
 
         let response: (status: HTTPResponse.Status, body: JSONValue)
         let submission: TaskFollower.SubmitResult

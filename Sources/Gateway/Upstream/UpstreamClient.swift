@@ -46,6 +46,10 @@ public struct UpstreamClient: Sendable {
     }
 
     public func create(_ endpoint: Endpoint, body: JSONValue) async -> CreateOutcome {
+        await GatewayMetrics.upstreamCreate { await sendCreate(endpoint, body: body) }
+    }
+
+    func sendCreate(_ endpoint: Endpoint, body: JSONValue) async -> CreateOutcome {
         var request = HTTPClientRequest(url: "\(baseURL)/v1/\(endpoint.rawValue)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -71,6 +75,10 @@ public struct UpstreamClient: Sendable {
     }
 
     public func query(_ endpoint: Endpoint, id: String) async -> QueryOutcome {
+        await GatewayMetrics.upstreamQuery { await sendQuery(endpoint, id: id) }
+    }
+
+    func sendQuery(_ endpoint: Endpoint, id: String) async -> QueryOutcome {
         let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
         var request = HTTPClientRequest(url: "\(baseURL)/v1/\(endpoint.rawValue)/\(escaped)")
         request.method = .GET
