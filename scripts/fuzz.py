@@ -85,7 +85,7 @@ def main():
             file.write(f'[auth.openapi.TenantKey]\nbearer = "{tenant_key}"\n\n[auth.openapi.AdminToken]\nbearer = "{admin_token}"\n')
         command = [runner, "--config-file", config, "run", f"http://127.0.0.1:{port}/openapi.json",
                    "--checks", "not_a_server_error,response_schema_conformance",
-                   "--phases", "examples,coverage,fuzzing",
+                   "--phases", "examples,coverage,fuzzing,stateful",
                    "--max-examples", str(args.max_examples), "--max-time", str(args.max_time),
                    "--seed", str(args.seed), "--workers", "1", "--request-timeout", "30",
                    "--suppress-health-check", "all", "--no-shrink",

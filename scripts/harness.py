@@ -104,8 +104,9 @@ def start_gateway(binary, database_url, upstream_url, port, admin_token, extra_e
         "OMNIMETER_POLL_INTERVAL_MS": "500",
         "OMNIMETER_ALLOW_PRIVATE_CALLBACKS": "0",
         "OMNIMETER_LOG_LEVEL": "warning",
-        "OMNIMETER_MIGRATIONS_DIR": os.path.join(ROOT, "sql"),
     })
+    # the checkout's migrations, unless told otherwise (a binary built from another checkout)
+    env.setdefault("OMNIMETER_MIGRATIONS_DIR", os.path.join(ROOT, "sql"))
     env.pop("OMNIMETER_PUBLIC_URL", None)
     env.update(extra_env or {})
     out = log_file(log_name)
