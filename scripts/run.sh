@@ -12,8 +12,10 @@ if [ -z "${OMNIMETER_ADMIN_TOKEN:-}" ]; then
   export OMNIMETER_ADMIN_TOKEN="dev-admin-token"
   echo "run.sh: OMNIMETER_ADMIN_TOKEN not set; using 'dev-admin-token' for this local run" >&2
 fi
-swift build -c release --product omnimeter
-BIN="$(swift build -c release --show-bin-path)/omnimeter"
+# debug by default: the first build is minutes shorter; OMNIMETER_BUILD=release for figures and production
+CONFIGURATION="${OMNIMETER_BUILD:-debug}"
+swift build -c "$CONFIGURATION" --product omnimeter
+BIN="$(swift build -c "$CONFIGURATION" --show-bin-path)/omnimeter"
 if [ -z "${OMNIMETER_UPSTREAM_URL:-}" ]; then
   SIM_LISTEN="${OMNIMETER_SIMULATOR_LISTEN:-127.0.0.1:8091}"
   "$BIN" upstream-simulator --listen "$SIM_LISTEN" &

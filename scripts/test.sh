@@ -11,7 +11,8 @@ psql -X -q -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "DROP DATABASE IF 
 export OMNIMETER_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PORT/omnimeter_test"
 export OMNIMETER_TEST_ADMIN_URL="postgresql://postgres@127.0.0.1:$PORT/postgres"
 export OMNIMETER_TEST_PG_RESTART="bash $ROOT/scripts/pg.sh restart"
+export OMNIMETER_TEST_PG_CTL="bash $ROOT/scripts/pg.sh"
 swift build --build-tests
 # suites named Disruptive* restart the database: they run alone, after the others
 swift test --skip-build --disable-xctest --skip Disruptive "$@"
-swift test --skip-build --disable-xctest --filter Disruptive "$@"
+swift test --skip-build --disable-xctest --no-parallel --filter Disruptive "$@"

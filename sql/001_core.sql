@@ -124,7 +124,8 @@ CREATE TABLE tasks (
     CHECK ((state IN ('succeeded', 'failed', 'rejected', 'expired')) = (ended_at IS NOT NULL))
 );
 CREATE UNIQUE INDEX tasks_tenant_external_id ON tasks (tenant_id, external_task_id) WHERE external_task_id IS NOT NULL;
-CREATE UNIQUE INDEX tasks_upstream_id ON tasks (upstream_task_id) WHERE upstream_task_id IS NOT NULL;
+-- not unique: ids are unique per upstream only, and an operator may change upstreams
+CREATE INDEX tasks_upstream_id ON tasks (upstream_task_id) WHERE upstream_task_id IS NOT NULL;
 CREATE INDEX tasks_tenant_created ON tasks (tenant_id, created_at DESC, id DESC);
 CREATE INDEX tasks_key_created ON tasks (key_id, created_at);
 CREATE INDEX tasks_open_by_key ON tasks (key_id) WHERE state IN ('reserved', 'submitted', 'processing');

@@ -22,14 +22,15 @@ public struct ReservationRequest: Sendable {
     public var callbackURL: String?
     /// `Idempotency-Key` and a hash of the request it came with.
     public var idempotency: (key: String, requestHash: [UInt8])?
-    /// The lease the submitting request holds, so no poller submits the same task meanwhile.
+    /// The lease the submitting request holds, so no poller touches the task meanwhile; longer than the
+    /// longest in-request submission (3 × (30 s create + 15 s lookup)).
     public var leaseOwner: String
     public var leaseSeconds: Int
 
     public init(taskID: UUID = UUID(), key: AuthenticatedKey, endpoint: String, model: String, mode: String?, resolution: String?,
                 sound: Bool, videoReference: Bool, priceVersion: Int, requestBody: PostgresJSON, reserveMicros: Int64,
                 currency: String, estimate: PostgresJSON, externalTaskID: String?, callbackURL: String?, idempotency: (key: String, requestHash: [UInt8])?,
-                leaseOwner: String, leaseSeconds: Int = 60) {
+                leaseOwner: String, leaseSeconds: Int = 300) {
         self.taskID = taskID
         self.key = key
         self.endpoint = endpoint

@@ -5,6 +5,6 @@ struct Omnimeter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omnimeter",
         abstract: "A multi-tenant usage and cost-accounting gateway in front of the Kling Omni API.",
-        subcommands: [Serve.self, Migrate.self, UpstreamSimulatorCommand.self]
+        subcommands: [Serve.self, Migrate.self, Export.self, UpstreamSimulatorCommand.self]
     )
 }

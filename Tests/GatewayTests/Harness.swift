@@ -16,13 +16,18 @@ struct Harness {
     let gateway: Gateway
     let poller: TaskPoller
 
+    let databaseName: String
+
+    /// Each harness has its own database (a copy of a migrated template), because a gateway's poller
+    /// follows every due task in its database against its own simulator.
     static func make(simulator simulatorConfig: SimulatorConfig = SimulatorConfig(processingAfter: .milliseconds(50), taskDuration: .milliseconds(150)),
                      environment: [String: String] = [:], instanceID: String = "test-\(UUID().uuidString.prefix(8))") async throws -> Harness {
-        let pool = try await Database.pool()
+        let (databaseName, databaseURL) = try await Database.fresh()
+        let pool = PostgresPool(url: databaseURL, maxConnections: 16, acquireTimeout: .seconds(60))
         let simulator = UpstreamSimulator(config: simulatorConfig)
         let port = try await simulator.start()
         var env = [
-            "OMNIMETER_DATABASE_URL": try Database.url(),
+            "OMNIMETER_DATABASE_URL": databaseURL,
             "OMNIMETER_UPSTREAM_URL": "http://127.0.0.1:\(port)/kling",
             "OMNIMETER_UPSTREAM_KEY": simulatorConfig.apiKey ?? "operator-key",
             "OMNIMETER_POLL_INTERVAL_MS": "50",
@@ -33,12 +38,13 @@ struct Harness {
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .warning
         let gateway = Gateway(config: config, pool: pool, logger: logger)
-        return Harness(pool: pool, simulator: simulator, gateway: gateway, poller: try #require(gateway.makePoller()))
+        return Harness(pool: pool, simulator: simulator, gateway: gateway, poller: try #require(gateway.makePoller()), databaseName: databaseName)
     }
 
     func stop() async {
         await simulator.stop()
         await pool.close()
+        await Database.drop(databaseName)
     }
 
     /// Runs `body` with a client of the gateway's router.
@@ -94,17 +100,59 @@ enum Database {
         return url
     }
 
-    static func pool(max: Int = 16) async throws -> PostgresPool {
-        try await migrated.value
-        return PostgresPool(url: try url(), maxConnections: max, acquireTimeout: .seconds(60))
+    static func adminURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["OMNIMETER_TEST_ADMIN_URL"], !url.isEmpty else {
+            throw HarnessError("OMNIMETER_TEST_ADMIN_URL is not set: run the tests with `bash scripts/test.sh`")
+        }
+        return url
     }
 
-    private static let migrated = Task<Void, Error> {
-        let pool = PostgresPool(url: try url(), maxConnections: 1)
-        defer { Task { await pool.close() } }
+    static func urlOf(_ name: String) throws -> String {
+        try url().replacingOccurrences(of: "/omnimeter_test", with: "/\(name)")
+    }
+
+    /// A new database copied from the migrated template; names are made here, never from input.
+    static func fresh() async throws -> (name: String, url: String) {
+        let template = try await migratedTemplate.value
+        let name = "omnimeter_gw_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))"
+        let admin = PostgresPool(url: try adminURL(), maxConnections: 1)
+        defer { Task { await admin.close() } }
+        for attempt in 1...20 {
+            do {
+                try await admin.withConnection { try await $0.executeScript("CREATE DATABASE \(name) TEMPLATE \(template)") }
+                break
+            } catch let error as PostgresError where error.sqlState == "55006" && attempt < 20 {
+                try await Task.sleep(for: .milliseconds(50 * attempt)) // the template is busy being copied
+            }
+        }
+        return (name, try urlOf(name))
+    }
+
+    static func drop(_ name: String) async {
+        guard let adminURL = try? adminURL() else { return }
+        let admin = PostgresPool(url: adminURL, maxConnections: 1)
+        _ = try? await admin.withConnection { try await $0.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        await admin.close()
+    }
+
+    /// Made and migrated once per run; no connection stays open on it, so it can be copied.
+    private static let migratedTemplate = Task<String, Error> {
+        let name = "omnimeter_gw_template_\(ProcessInfo.processInfo.processIdentifier)"
+        await drop(name)
+        let admin = PostgresPool(url: try adminURL(), maxConnections: 1)
+        try await admin.withConnection { try await $0.executeScript("CREATE DATABASE \(name)") }
+        await admin.close()
+        let pool = PostgresPool(url: try urlOf(name), maxConnections: 1)
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("sql")
-        try await Migrator(directory: directory).migrate(pool)
+        do {
+            try await Migrator(directory: directory).migrate(pool)
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+        return name
     }
 
     /// A tenant with credit and one key; returns the key's secret and ids.

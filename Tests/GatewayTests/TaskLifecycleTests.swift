@@ -1,5 +1,6 @@
 import Accounting
 import Foundation
+import Gateway
 import Hummingbird
 import HummingbirdTesting
 import Kling
@@ -68,8 +69,8 @@ import Testing
             #expect(fixed.billing("reserved_micros") == 504_000)
             try await harness.settleAll(tenantID: tenant.tenantID)
             let autoDone = try await client.call(.get, "/kling/v1/images/omni-image/\(try #require(auto.taskID))", key: tenant.secret)
-            #expect(autoDone.billing("charged_micros") == 5 * 56_000)
-            #expect(autoDone.billing("released_micros") == 504_000 - 5 * 56_000)
+            #expect(autoDone.billing("charged_micros") == Int64(5 * 56_000))
+            #expect(autoDone.billing("released_micros") == Int64(504_000 - 5 * 56_000))
             let fixedDone = try await client.call(.get, "/kling/v1/images/omni-image/\(try #require(fixed.taskID))", key: tenant.secret)
             #expect(fixedDone.billing("charged_micros") == 504_000)
         }
@@ -179,16 +180,18 @@ import Testing
     @Test func twoInstancesOverOneDatabaseSettleEveryTaskExactlyOnce() async throws {
         let first = try await Harness.make(instanceID: "instance-a")
         let tenant = try await Database.tenant(first.pool, credits: 100_000_000)
-        var taskIDs: [String] = []
+        let collected = IDs()
         try await first.withClient { client in
             for _ in 0..<20 {
                 let created = try await client.call(.post, "/kling/v1/videos/omni-video", key: tenant.secret, body: Self.o1Pro5s)
-                taskIDs.append(try #require(created.taskID))
+                await collected.add(try #require(created.taskID))
             }
         }
+        let taskIDs = await collected.values
+        #expect(taskIDs.count == 20)
         // a second instance with its own poller, on the same database and upstream
         let secondGateway = Gateway(config: try GatewayConfig.fromEnvironment([
-            "OMNIMETER_DATABASE_URL": try Database.url(),
+            "OMNIMETER_DATABASE_URL": first.pool.url,
             "OMNIMETER_UPSTREAM_URL": first.gateway.config.upstreamURL!.absoluteString,
             "OMNIMETER_UPSTREAM_KEY": "operator-key", "OMNIMETER_POLL_INTERVAL_MS": "50", "OMNIMETER_INSTANCE_ID": "instance-b",
         ]), pool: first.pool, logger: first.gateway.logger)
@@ -236,4 +239,9 @@ import Testing
         #expect(try await Database.balance(harness.pool, tenant.tenantID) == .init(credits: 1_000_000, charged: 560_000, reserved: 0))
         await harness.stop()
     }
+}
+
+actor IDs {
+    private(set) var values: [String] = []
+    func add(_ id: String) { values.append(id) }
 }

@@ -1,5 +1,6 @@
 import Accounting
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Kling

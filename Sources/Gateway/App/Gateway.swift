@@ -38,6 +38,7 @@ public struct Gateway: Sendable {
         if let follower {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }
+        AdminRoutes(config: config, pool: pool).register(on: router)
         return router
     }
 
@@ -47,14 +48,19 @@ public struct Gateway: Sendable {
         return TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: min(config.pollInterval, .seconds(1)), logger: logger)
     }
 
+    /// The tenant callback sender alone (tests drive it with `deliverOnce()`).
+    public func makeCallbackDelivery() -> CallbackDeliveryService {
+        CallbackDeliveryService(outbox: CallbackOutboxStore(pool: pool), http: HTTPClient.shared,
+                                allowPrivate: config.allowPrivateCallbacks, tick: .seconds(1), logger: logger)
+    }
+
     /// The background services beside the HTTP server.
     public func makeBackgroundServices() -> [any Service] {
         guard let follower else { return [] }
         let tick = min(config.pollInterval, .seconds(1))
         return [
             TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: tick, logger: logger),
-            CallbackDeliveryService(outbox: CallbackOutboxStore(pool: pool), http: HTTPClient.shared,
-                                    allowPrivate: config.allowPrivateCallbacks, tick: .seconds(1), logger: logger),
+            makeCallbackDelivery(),
         ]
     }
 

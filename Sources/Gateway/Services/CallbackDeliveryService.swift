@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// Sends tenant callbacks from the outbox, signed per Standard Webhooks
 /// (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256>`), with bounded
 /// retries and backoff. On SIGTERM the batch in hand is finished; undelivered rows wait in PostgreSQL.
-struct CallbackDeliveryService: Service {
+public struct CallbackDeliveryService: Service {
     let outbox: CallbackOutboxStore
     let http: HTTPClient
     let allowPrivate: Bool
@@ -17,21 +17,26 @@ struct CallbackDeliveryService: Service {
     let logger: Logger
     static let batchSize = 16
 
-    func run() async throws {
+    public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            var leased = 0
-            do {
-                let due = try await outbox.leaseDue(limit: Self.batchSize, leaseSeconds: 60)
-                leased = due.count
-                await withTaskGroup(of: Void.self) { group in
-                    for delivery in due { group.addTask { await deliver(delivery) } }
-                }
-            } catch {
-                logger.warning("callback outbox unavailable", metadata: ["error": "\(error)"])
-            }
-            if leased < Self.batchSize {
+            if await deliverOnce() < Self.batchSize {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
             }
+        }
+    }
+
+    /// Sends one batch of due callbacks; returns how many were leased.
+    @discardableResult
+    public func deliverOnce() async -> Int {
+        do {
+            let due = try await outbox.leaseDue(limit: Self.batchSize, leaseSeconds: 60)
+            await withTaskGroup(of: Void.self) { group in
+                for delivery in due { group.addTask { await deliver(delivery) } }
+            }
+            return due.count
+        } catch {
+            logger.warning("callback outbox unavailable", metadata: ["error": "\(error)"])
+            return 0
         }
     }
 

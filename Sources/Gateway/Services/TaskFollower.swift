@@ -107,8 +107,14 @@ public struct TaskFollower: Sendable {
         case .notFound:
             if overdue {
                 try await expire(task)
+            } else if task.state == .reserved && task.submitAttempts == 0 {
+                // Never sent and the upstream does not have it: the process that reserved it died, or its
+                // commit's answer was lost. The tenant was never told it exists, so sending it now would be
+                // work nobody is waiting for (and a retry would double it): release the hold instead.
+                _ = try await tasks.settle(taskID: task.id, outcome: .failed(
+                    message: "not submitted: the gateway stopped before sending the task; the reservation was released"))
             } else if task.state == .reserved {
-                // never made upstream (a crash before submitting, or every attempt unanswered): send it now
+                // told "submitted" while the upstream's answer was unknown: keep trying to send it
                 if task.submitAttempts >= Self.maxSubmitAttempts {
                     GatewayMetrics.settled(try await tasks.settle(taskID: task.id, outcome: .failed(message: "could not be submitted upstream")))
                 } else {

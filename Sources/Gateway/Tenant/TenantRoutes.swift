@@ -106,7 +106,16 @@ struct TenantRoutes: Sendable {
         context.logger.info("task reserved", metadata: task.logMetadata(["reserved_micros": "\(task.reservedMicros)"]))
 
         let response: (status: HTTPResponse.Status, body: JSONValue)
-        switch try await follower.submit(task) {
+        let submission: TaskFollower.SubmitResult
+        do {
+            submission = try await follower.submit(task)
+        } catch let error as PostgresError where error.isUnavailable {
+            // The reservation is committed, so "nothing was reserved" would be false: answer with the
+            // task as it stands. Its lease lapses and the poller finds it upstream by our id, or sends it.
+            context.logger.warning("database lost after reserving; the poller will reconcile", metadata: ["task_id": "\(task.id)"])
+            submission = .pending(task)
+        }
+        switch submission {
         case .submitted(let submitted), .pending(let submitted):
             response = (.ok, envelope(submitted.klingData(), context))
         case .refused(_, let status, let code, let message):

@@ -1,0 +1,29 @@
+import Accounting
+import Hummingbird
+
+/// The request context of admin routes: the gateway's, plus who is calling, which
+/// AdminAuthMiddleware sets before any route runs.
+public struct AdminContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: AdminPrincipal?
+
+    public init(context: GatewayContext) throws {
+        coreContext = context.coreContext
+        principal = nil
+    }
+
+    public var maxUploadSize: Int { 4 * 1024 * 1024 }
+
+    /// The caller; a route reached without authentication is refused rather than trusted.
+    public func caller() throws -> AdminPrincipal {
+        guard let principal else { throw AdminAPIError.unauthenticated }
+        return principal
+    }
+
+    /// For the few reads that finance may not see (admin tokens).
+    public func requireAdmin() throws -> AdminPrincipal {
+        let principal = try caller()
+        guard principal.role == .admin else { throw AdminAPIError.forbidden }
+        return principal
+    }
+}

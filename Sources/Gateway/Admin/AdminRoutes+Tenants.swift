@@ -1,0 +1,52 @@
+import Accounting
+import Hummingbird
+
+extension AdminRoutes {
+    /// `POST/GET /admin/v1/tenants`, `GET/PATCH /admin/v1/tenants/{id}`.
+    func registerTenants(on admin: RouterGroup<AdminContext>) {
+        let tenants = TenantStore(pool: pool)
+
+        admin.post("tenants") { request, context -> Response in
+            let caller = try context.caller()
+            let body = try await AdminBody.read(request, context: context)
+            let settings = TenantSettings(
+                name: try body.field("name", .name).required("name"),
+                creditLimitMicros: try body.field("credit_limit_micros", .micros).valueOrNil ?? 0,
+                monthlyBudgetMicros: try body.field("monthly_budget_micros", .micros).valueOrNil,
+                maxConcurrentTasks: try body.field("max_concurrent_tasks", .positiveCount).valueOrNil,
+                rpmLimit: try body.field("rpm_limit", .positiveCount).valueOrNil,
+                callbackURL: try body.field("callback_url", .httpURL).valueOrNil
+            )
+            let tenant = try await tenants.create(settings, actor: caller.actor)
+            context.logger.info("tenant created", metadata: ["tenant_id": "\(tenant.id.uuidString.lowercased())"])
+            return try JSONResponse.make(tenant, status: .created)
+        }
+
+        admin.get("tenants") { request, _ -> Response in
+            let (limit, cursor) = try AdminRequest.page(request)
+            return try JSONResponse.make(try await tenants.list(limit: limit, cursor: try AdminRequest.uuidCursor(cursor)))
+        }
+
+        admin.get("tenants/{id}") { _, context -> Response in
+            guard let tenant = try await tenants.get(try AdminRequest.id(context, "tenant")) else { throw AdminAPIError.notFound("tenant") }
+            return try JSONResponse.make(tenant)
+        }
+
+        admin.patch("tenants/{id}") { request, context -> Response in
+            let caller = try context.caller()
+            let id = try AdminRequest.id(context, "tenant")
+            let body = try await AdminBody.read(request, context: context)
+            var changes = TenantChanges()
+            changes.name = try body.field("name", .name).patch("name")
+            changes.status = try body.field("status", FieldRule<TenantStatus>.choice).patch("status")
+            changes.creditLimitMicros = try body.field("credit_limit_micros", .micros).patch("credit_limit_micros")
+            changes.monthlyBudgetMicros = try body.field("monthly_budget_micros", .micros).clearable
+            changes.maxConcurrentTasks = try body.field("max_concurrent_tasks", .positiveCount).clearable
+            changes.rpmLimit = try body.field("rpm_limit", .positiveCount).clearable
+            changes.callbackURL = try body.field("callback_url", .httpURL).clearable
+            guard let tenant = try await tenants.update(id, changes, actor: caller.actor) else { throw AdminAPIError.notFound("tenant") }
+            context.logger.info("tenant updated", metadata: ["tenant_id": "\(id.uuidString.lowercased())"])
+            return try JSONResponse.make(tenant)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Accounting
+import Hummingbird
+import Postgres
+
+/// The admin API (`/admin/v1/…`, CONTRACT.md "Admin API"), and `GET /v1/account`, the tenant's own
+/// view of what admins set. Route handlers only read input and shape answers; SQL lives in Accounting.
+struct AdminRoutes: Sendable {
+    let pool: PostgresPool
+    let authenticator: AdminAuthenticator
+
+    init(config: GatewayConfig, pool: PostgresPool) {
+        self.pool = pool
+        self.authenticator = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)
+    }
+
+    func register(on router: Router<GatewayContext>) {
+        let admin = group(on: router)
+        registerTokens(on: admin)
+        registerTenants(on: admin)
+        registerCredits(on: admin)
+        registerKeys(on: admin)
+        registerPrices(on: admin)
+        registerAudit(on: admin)
+        ReportRoutes(pool: pool).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
+        AccountRoute(pool: pool).register(on: router)
+    }
+
+    /// `/admin/v1` with the error body, authentication and the role check. Other admin routes
+    /// (tasks, ledger, reports) register on a group made here so they get the same rules.
+    func group(on router: Router<GatewayContext>) -> RouterGroup<AdminContext> {
+        router.group("admin/v1")
+            .add(middleware: AdminErrorMiddleware())
+            .group(context: AdminContext.self)
+            .add(middleware: AdminAuthMiddleware(authenticator: authenticator))
+            .add(middleware: AdminRefusedValueMiddleware())
+    }
+}
+
+/// A resource and, this once, its secret under `field` (`token` of an admin token, `key` of an API key).
+struct RevealedSecret<Resource: Encodable & Sendable>: Encodable, Sendable {
+    let resource: Resource
+    let field: String
+    let secret: String
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try resource.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(secret, forKey: Key(stringValue: field))
+    }
+}

@@ -1,0 +1,94 @@
+import Accounting
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+
+/// The read-only finance routes: usage report and CSV export, task and ledger listings, reconcile.
+/// The group given to `register` is `/admin/v1` with the admin error body, authentication and roles
+/// already applied (admin and finance may both read these). Generic over the context, so it mounts on
+/// the gateway's group or on the admin API's own (child) context alike.
+public struct ReportRoutes: Sendable {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    public func register<Context: RequestContext>(on group: RouterGroup<Context>) {
+        group.get("reports/usage") { request, _ in try await usage(request) }
+        group.get("reports/usage.csv") { request, context in try await usageCSV(request, logger: context.logger) }
+        group.get("tasks") { request, _ in try await tasks(request) }
+        group.get("tenants/{id}/ledger") { request, context in try await ledger(request, tenant: context.parameters.get("id") ?? "") }
+        group.get("reconcile") { _, _ in try JSONResponse.make(try await Reconciliation(pool: pool).run()) }
+    }
+
+    func usage(_ request: Request) async throws -> Response {
+        let parameters = ReportParameters(request)
+        let period = try parameters.period()
+        let groupBy = try parameters.grouping()
+        let result = try await UsageReport(pool: pool).run(period: period, groupBy: groupBy)
+        return try JSONResponse.make(UsageReportBody(result))
+    }
+
+    /// Streams the CSV straight from PostgreSQL's COPY: constant memory whatever the period.
+    /// Parameters are checked first, so a bad request is a 400 body, never a broken download.
+    func usageCSV(_ request: Request, logger: Logger) async throws -> Response {
+        let parameters = ReportParameters(request)
+        let period = try parameters.period()
+        let tenantID = try parameters.uuid("tenant_id")
+        let export = UsageExport(pool: pool)
+        guard try await export.canExport(tenantID: tenantID) else {
+            throw AdminAPIError.notFound("tenant \(tenantID?.uuidString.lowercased() ?? "")")
+        }
+        let body = ResponseBody { writer in
+            do {
+                try await export.write(period: period, tenantID: tenantID) { chunk in
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+            } catch {
+                // headers are gone already: all that is left is to cut the download short
+                logger.error("usage export failed mid-stream", metadata: ["error": "\(error)"])
+                throw error
+            }
+            try await writer.finish(nil)
+        }
+        let filename = "omnimeter-usage-\(Self.fileStamp(period.from))-\(Self.fileStamp(period.to)).csv"
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"\(filename)\"",
+        ], body: body)
+    }
+
+    /// 2026-01-01 for a UTC midnight, else 2026-01-01T123000Z: no characters a file name cannot hold.
+    static func fileStamp(_ date: Date) -> String {
+        let text = RFC3339.format(date)  // 2026-01-01T12:30:00.000Z
+        let day = String(text.prefix(10))
+        if text.dropFirst(10) == "T00:00:00.000Z" { return day }
+        let time = text.dropFirst(11).prefix(8).replacingOccurrences(of: ":", with: "")
+        return "\(day)T\(time)Z"
+    }
+
+    func tasks(_ request: Request) async throws -> Response {
+        let parameters = ReportParameters(request)
+        let window = try parameters.optionalWindow()
+        let filter = TaskFilter(
+            tenantID: try parameters.uuid("tenant_id"), keyID: try parameters.uuid("key_id"),
+            state: try parameters.choice("status", TaskState.self), from: window.from, to: window.to,
+            limit: try parameters.limit(), cursor: try parameters.cursor(TaskListing.cursor))
+        return try JSONResponse.make(PageBody(try await TaskListing(pool: pool).page(filter)))
+    }
+
+    func ledger(_ request: Request, tenant idText: String) async throws -> Response {
+        guard let tenantID = UUID(uuidString: idText) else { throw AdminAPIError.notFound("tenant \(idText)") }
+        let parameters = ReportParameters(request)
+        let window = try parameters.optionalWindow()
+        let filter = LedgerFilter(
+            tenantID: tenantID, kind: try parameters.choice("kind", LedgerKind.self), from: window.from, to: window.to,
+            limit: try parameters.limit(), cursor: try parameters.cursor(LedgerListing.cursor))
+        guard let page = try await LedgerListing(pool: pool).page(filter) else {
+            throw AdminAPIError.notFound("tenant \(tenantID.uuidString.lowercased())")
+        }
+        return try JSONResponse.make(PageBody(page))
+    }
+}

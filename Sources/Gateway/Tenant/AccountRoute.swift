@@ -1,0 +1,35 @@
+import Accounting
+import Foundation
+import Hummingbird
+import Kling
+import Postgres
+
+/// `GET /v1/account`: the calling key's tenant (limits and balance) and the key's own limits and spend,
+/// in the Kling envelope.
+struct AccountRoute: Sendable {
+    let pool: PostgresPool
+
+    struct Account: Encodable, Sendable {
+        let tenant: Tenant
+        let key: APIKey
+        /// The secret that signs this tenant's callbacks (Standard Webhooks), shown to the tenant only.
+        let webhookSecret: String
+    }
+
+    func register(on router: Router<GatewayContext>) {
+        let authentication = TenantAuthentication(authenticator: KeyAuthenticator(pool: pool))
+        let tenants = TenantStore(pool: pool)
+        let keys = APIKeyStore(pool: pool)
+
+        router.group("v1").add(middleware: TenantErrorMiddleware()).get("account") { request, context -> Response in
+            let caller = try await authentication.authenticate(request)
+            // Both exist: the key was just found with its tenant, and neither is ever deleted.
+            guard let tenant = try await tenants.get(caller.tenantID), let key = try await keys.get(caller.keyID),
+                  let secret = try await tenants.webhookSecret(caller.tenantID) else {
+                throw KlingAPIError.unknownKey
+            }
+            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: secret)))
+            return JSONResponse.kling(data, requestID: context.requestID)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Failures to inject, all off by default. A rate is the chance, from 0 to 1,
+/// that one request (or one task) is hit; draws come from the seeded generator.
+public struct SimulatorFaults: Sendable, Equatable {
+    /// Sleep this long before answering a create.
+    public var submitDelay: Duration
+    /// Answer a create 500 (code 5000) and create nothing.
+    public var submitErrorRate: Double
+    /// Refuse a valid create 400 (code 1301, content safety) and create nothing.
+    public var submitRefusalRate: Double
+    /// Create the task, then lose the answer: 504 (code 5002), or a dropped
+    /// connection when `lostAnswerDropsConnection`. The caller must find the
+    /// task again by its external_task_id.
+    public var lostAnswerRate: Double
+    public var lostAnswerDropsConnection: Bool
+    /// Answer a query or list 500 (code 5000).
+    public var queryErrorRate: Double
+    /// Answer a query or list 429 (code 1302).
+    public var queryRateLimitRate: Double
+    /// A created task ends failed instead of succeed.
+    public var taskFailureRate: Double
+
+    public init(
+        submitDelay: Duration = .zero,
+        submitErrorRate: Double = 0,
+        submitRefusalRate: Double = 0,
+        lostAnswerRate: Double = 0,
+        lostAnswerDropsConnection: Bool = false,
+        queryErrorRate: Double = 0,
+        queryRateLimitRate: Double = 0,
+        taskFailureRate: Double = 0
+    ) {
+        self.submitDelay = submitDelay
+        self.submitErrorRate = submitErrorRate
+        self.submitRefusalRate = submitRefusalRate
+        self.lostAnswerRate = lostAnswerRate
+        self.lostAnswerDropsConnection = lostAnswerDropsConnection
+        self.queryErrorRate = queryErrorRate
+        self.queryRateLimitRate = queryRateLimitRate
+        self.taskFailureRate = taskFailureRate
+    }
+
+    /// No fault at all.
+    public static let none = SimulatorFaults()
+}
