@@ -50,6 +50,9 @@ public struct TenantStore: Sendable {
             guard let before = try await Self.read(id, on: connection, forUpdate: true) else { return nil }
             let settings = changes.applied(to: before.settings)
             guard settings != before.settings else { return before }
+            if settings.creditLimitMicros != before.settings.creditLimitMicros {
+                try before.balance.check(creditLimit: settings.creditLimitMicros, field: "credit_limit_micros")
+            }
             try await connection.execute("""
                 UPDATE tenants
                 SET name = \(settings.name), status = \(settings.status.rawValue),

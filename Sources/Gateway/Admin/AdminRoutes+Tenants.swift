@@ -17,6 +17,7 @@ extension AdminRoutes {
                 rpmLimit: try body.field("rpm_limit", .positiveCount).valueOrNil,
                 callbackURL: try body.field("callback_url", .httpURL).valueOrNil
             )
+            try await refusePrivateCallback(settings.callbackURL)
             let tenant = try await tenants.create(settings, actor: caller.actor)
             context.logger.info("tenant created", metadata: ["tenant_id": "\(tenant.id.uuidString.lowercased())"])
             return try JSONResponse.make(tenant, status: .created)
@@ -44,9 +45,16 @@ extension AdminRoutes {
             changes.maxConcurrentTasks = try body.field("max_concurrent_tasks", .positiveCount).clearable
             changes.rpmLimit = try body.field("rpm_limit", .positiveCount).clearable
             changes.callbackURL = try body.field("callback_url", .httpURL).clearable
+            if case .set(let url?) = changes.callbackURL { try await refusePrivateCallback(url) }
             guard let tenant = try await tenants.update(id, changes, actor: caller.actor) else { throw AdminAPIError.notFound("tenant") }
             context.logger.info("tenant updated", metadata: ["tenant_id": "\(id.uuidString.lowercased())"])
             return try JSONResponse.make(tenant)
         }
+    }
+
+    /// A callback_url the sender would refuse is refused now (422), not dropped later in silence.
+    func refusePrivateCallback(_ url: String?) async throws {
+        guard let url, await CallbackTarget.refusedAtWrite(url, allowPrivate: allowPrivateCallbacks) else { return }
+        throw AdminAPIError.invalid("callback_url: loopback, private and link-local addresses are refused (OMNIMETER_ALLOW_PRIVATE_CALLBACKS=1 allows them)")
     }
 }

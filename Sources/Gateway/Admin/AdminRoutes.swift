@@ -7,9 +7,17 @@ import Postgres
 struct AdminRoutes: Sendable {
     let pool: PostgresPool
     let authenticator: AdminAuthenticator
+    /// OMNIMETER_ALLOW_PRIVATE_CALLBACKS: whether a tenant callback_url may name a private address.
+    let allowPrivateCallbacks: Bool
+    /// OMNIMETER_MAX_EXPORTS: CSV exports at once.
+    let maxExports: Int
+    let exportStallTimeout: Duration
 
     init(config: GatewayConfig, pool: PostgresPool) {
         self.pool = pool
+        self.allowPrivateCallbacks = config.allowPrivateCallbacks
+        self.maxExports = config.maxExports
+        self.exportStallTimeout = config.exportStallTimeout
         self.authenticator = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)
     }
 
@@ -21,7 +29,8 @@ struct AdminRoutes: Sendable {
         registerKeys(on: admin)
         registerPrices(on: admin)
         registerAudit(on: admin)
-        ReportRoutes(pool: pool).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
+        registerDeliveries(on: admin)
+        ReportRoutes(pool: pool, maxExports: maxExports, stallTimeout: exportStallTimeout).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
     }
 
