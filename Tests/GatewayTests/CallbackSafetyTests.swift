@@ -10,8 +10,8 @@ import Testing
 /// address forms), one tenant's dead receiver cannot stall another's, and nothing is dropped in silence.
 @Suite struct CallbackSafetyTests {
     @Test func aRedirectIsAFailedAttemptAndItsTargetReceivesNothing() async throws {
-        let internal = ScriptedReceiver(.status(200))
-        let internalURL = try await internal.start()
+        let inner = ScriptedReceiver(.status(200))
+        let internalURL = try await inner.start()
         let redirecting = ScriptedReceiver(.redirect(to: "\(internalURL)/internal"))
         let url = try await redirecting.start() + "/callback"
         let harness = try await Harness.make(environment: ["OMNIMETER_ALLOW_PRIVATE_CALLBACKS": "1"])
@@ -19,12 +19,12 @@ import Testing
         let ids = try await OutboxFixture.enqueue(harness.pool, tenantID: tenant.tenantID, keyID: tenant.keyID, url: url)
         await harness.gateway.makeCallbackDelivery().deliverOnce()
         #expect(await redirecting.hits.count == 1)
-        #expect(await internal.hits.isEmpty, "the redirect was followed")
+        #expect(await inner.hits.isEmpty, "the redirect was followed")
         let row = try await OutboxFixture.row(harness.pool, ids[0])
         #expect(!row.delivered)
         #expect(row.lastStatus == 307)
         #expect(row.lastError?.contains("redirect") == true)
-        await internal.stop()
+        await inner.stop()
         await redirecting.stop()
         await harness.stop()
     }
@@ -103,7 +103,8 @@ import Testing
         let harness = try await Harness.make(environment: ["OMNIMETER_ALLOW_PRIVATE_CALLBACKS": "1"])
         let tenant = try await Database.tenant(harness.pool, credits: 0)
         let ids = try await OutboxFixture.enqueue(harness.pool, tenantID: tenant.tenantID, keyID: tenant.keyID, url: url, count: 3)
-        await harness.gateway.makeCallbackDelivery().deliverOnce()
+        let delivery = harness.gateway.makeCallbackDelivery()
+        for _ in 0..<3 { await delivery.deliverOnce() }  // at most 2 at once to one target
         let webhookIDs = await receiver.hits.compactMap(\.webhookID)
         #expect(webhookIDs.count == 3)
         #expect(Set(webhookIDs).count == 3)

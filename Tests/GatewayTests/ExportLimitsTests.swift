@@ -10,7 +10,7 @@ import Testing
     static let adminToken = "omt_export_" + UUID().uuidString.lowercased()
 
     @Test func sixteenStalledExportsLeaveTheAccountAnswering() async throws {
-        let harness = try await Harness.make(environment: ["OMNIMETER_ADMIN_TOKEN": Self.adminToken, "OMNIMETER_EXPORT_STALL_S": "3"])
+        let harness = try await Harness.make(environment: LiveGateway.environment.merging(["OMNIMETER_ADMIN_TOKEN": Self.adminToken, "OMNIMETER_EXPORT_STALL_S": "3"]) { $1 })
         let tenant = try await Database.tenant(harness.pool, credits: 5_000_000)
         // 40,000 ended tasks: megabytes of CSV, far more than socket buffers hold
         try await harness.pool.execute("""
@@ -28,15 +28,15 @@ import Testing
         for _ in 0..<16 {
             let socket = try RawSocket(port: live.port)
             socket.send(request)
-            let head = socket.read(12, seconds: 10) ?? []
+            let head = await socket.read(12, within: 10) ?? []
             statuses.append(String(decoding: head, as: UTF8.self))
             sockets.append(socket)  // and never read again
         }
         #expect(statuses.filter { $0.hasSuffix(" 200") }.count == 2, "\(statuses)")
         #expect(statuses.filter { $0.hasSuffix(" 429") }.count == 14, "\(statuses)")
         let busy = try RawSocket(port: live.port)
-        busy.send(request)
-        let busyReply = String(decoding: busy.read(4096, seconds: 10) ?? [], as: UTF8.self)
+        busy.send(request.replacingOccurrences(of: "Host: x\r\n", with: "Host: x\r\nConnection: close\r\n"))
+        let busyReply = String(decoding: await busy.readToEnd(within: 10), as: UTF8.self)
         #expect(busyReply.contains("Retry-After") || busyReply.contains("retry-after"))
         #expect(busyReply.contains(#""code":"busy""#))
         // the money path still answers while both exports hold their connections
@@ -51,10 +51,10 @@ import Testing
         var accepted = false
         for _ in 0..<40 where !accepted {
             try await Task.sleep(for: .milliseconds(500))
-            accepted = try live.status(request) == 200
+            accepted = try await live.status(request) == 200
         }
         #expect(accepted, "the stalled exports were never aborted")
-        #expect(sockets[statuses.firstIndex { $0.hasSuffix(" 200") } ?? 0].closedByPeer(within: 20))
+        #expect(await sockets[statuses.firstIndex { $0.hasSuffix(" 200") } ?? 0].closed(within: 20))
         await live.stop()
         await harness.stop()
     }

@@ -44,6 +44,34 @@ final class RawSocket: @unchecked Sendable {
         return got <= 0 ? [] : Array(buffer.prefix(got))
     }
 
+    /// `read` off the cooperative thread pool, whose few threads the server under test needs.
+    func read(_ count: Int, within seconds: Double) async -> [UInt8]? {
+        await Self.offPool { self.read(count, seconds: seconds) }
+    }
+
+    /// Everything until the peer closes (or `seconds` pass), off the cooperative thread pool.
+    func readToEnd(within seconds: Double) async -> [UInt8] {
+        await Self.offPool {
+            var all: [UInt8] = []
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline, let bytes = self.read(64 * 1024, seconds: max(0.01, deadline.timeIntervalSinceNow)), !bytes.isEmpty {
+                all += bytes
+            }
+            return all
+        }
+    }
+
+    /// `closedByPeer` off the cooperative thread pool.
+    func closed(within seconds: Double) async -> Bool {
+        await Self.offPool { self.closedByPeer(within: seconds) }
+    }
+
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
+    }
+
     /// Whether the peer closed the connection within `seconds` (data that arrives first is drained).
     func closedByPeer(within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -65,25 +93,29 @@ struct LiveGateway {
     let port: Int
     let group: ServiceGroupBox
 
+    /// `harness` must be made with `LiveGateway.environment` (port 0, loopback).
+    static let environment = ["OMNIMETER_LISTEN": "127.0.0.1:0"]
+
     static func start(_ harness: Harness) async throws -> LiveGateway {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = harness.gateway.makeApplication { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
             continuation.finish()
         }
-        let box = ServiceGroupBox(application)
+        let box = ServiceGroupBox(application) { continuation.finish() }  // a server that cannot start ends the wait
         var port = 0
         for await bound in ports { port = bound }
+        guard port != 0 else { throw RawSocketError("the gateway did not start (is OMNIMETER_LISTEN 127.0.0.1:0?)") }
         return LiveGateway(port: port, group: box)
     }
 
     func stop() async { await group.stop() }
 
     /// One whole request on a fresh connection; the status code, or nil if nothing came within `seconds`.
-    func status(_ request: String, seconds: Double = 10) throws -> Int? {
+    func status(_ request: String, seconds: Double = 10) async throws -> Int? {
         let socket = try RawSocket(port: port)
         socket.send(request)
-        guard let bytes = socket.read(12, seconds: seconds), bytes.count >= 12 else { return nil }
+        guard let bytes = await socket.read(12, within: seconds), bytes.count >= 12 else { return nil }
         return Int(String(decoding: bytes[9..<12], as: UTF8.self))
     }
 }
