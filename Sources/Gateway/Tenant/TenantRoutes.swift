@@ -60,6 +60,7 @@ struct TenantRoutes: Sendable {
 
     func create(_ endpoint: UpstreamClient.Endpoint, _ request: Request, _ context: GatewayContext) async throws -> Response {
         let key = try await authentication.authenticate(request)
+        try key.require(.tasksWrite)
         let raw = try await readBody(request, context)
         let parsed = try parse(endpoint, raw)
         try checkModel(key, parsed.model)
@@ -167,6 +168,7 @@ struct TenantRoutes: Sendable {
 
     func show(_ endpoint: UpstreamClient.Endpoint, _ request: Request, _ context: GatewayContext) async throws -> Response {
         let key = try await authentication.authenticate(request)
+        try key.require(.tasksRead)
         guard let id = context.parameters.get("id"),
               let task = try await tasks.find(tenantID: key.tenantID, endpoint: Self.endpointName(endpoint), idOrExternalID: id)
         else { throw KlingAPIError.taskNotFound }
@@ -175,6 +177,7 @@ struct TenantRoutes: Sendable {
 
     func list(_ endpoint: UpstreamClient.Endpoint, _ request: Request, _ context: GatewayContext) async throws -> Response {
         let key = try await authentication.authenticate(request)
+        try key.require(.tasksRead)
         let pageNumber = try Self.intParameter(request, "pageNum", default: 1, range: 1...1000)
         let pageSize = try Self.intParameter(request, "pageSize", default: 30, range: 1...500)
         let page = try await tasks.list(tenantID: key.tenantID, endpoint: Self.endpointName(endpoint), pageNumber: pageNumber, pageSize: pageSize)
@@ -193,6 +196,7 @@ struct TenantRoutes: Sendable {
 
     func estimate(_ endpoint: UpstreamClient.Endpoint, _ request: Request, _ context: GatewayContext) async throws -> Response {
         let key = try await authentication.authenticate(request)
+        try key.require(.tasksWrite)
         let parsed = try parse(endpoint, try await readBody(request, context))
         try checkModel(key, parsed.model)
         let (version, book) = try await prices.current()
