@@ -36,7 +36,7 @@ public struct StatementStore: Sendable {
     }
 
     public func statement(tenantID: UUID, month: StatementMonth) async throws -> StatementLookup {
-        try await pool.withConnection { connection in
+        try await pool.withConnection { connection -> StatementLookup in
             let computed = try await Self.compute(tenantID: tenantID, month: month, on: connection)
             guard case .found(let live, let carried) = computed else { return computed }
             guard try await connection.queryFirst("SELECT 1 AS one FROM closed_periods WHERE month = \(month.firstDay)::date") != nil else {

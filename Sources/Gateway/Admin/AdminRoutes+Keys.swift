@@ -18,7 +18,7 @@ extension AdminRoutes {
                 expiresAt: try body.field("expires_at", .futureTime).valueOrNil,
                 maxConcurrentTasks: try body.field("max_concurrent_tasks", .positiveCount).valueOrNil,
                 rpmLimit: try body.field("rpm_limit", .positiveCount).valueOrNil,
-                scopes: try body.field("scopes", .scopes).valueOrNil ?? KeyScope.all
+                scopes: try body.field("scopes", FieldRule<[KeyScope]>.scopes).valueOrNil ?? KeyScope.all
             )
             guard let (key, secret) = try await keys.create(tenantID: tenantID, settings, actor: caller.actor) else {
                 throw AdminAPIError.notFound("tenant")
@@ -54,7 +54,7 @@ extension AdminRoutes {
             changes.maxConcurrentTasks = try body.field("max_concurrent_tasks", .positiveCount).clearable
             changes.rpmLimit = try body.field("rpm_limit", .positiveCount).clearable
             // null gives the key every scope again, as a key made without `scopes` has
-            switch try body.field("scopes", .scopes) {
+            switch try body.field("scopes", FieldRule<[KeyScope]>.scopes) {
             case .absent: break
             case .null: changes.scopes = .set(KeyScope.all)
             case .value(let scopes): changes.scopes = .set(scopes)

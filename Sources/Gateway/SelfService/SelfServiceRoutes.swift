@@ -12,12 +12,12 @@ struct SelfServiceRoutes: Sendable {
     func register(on router: Router<GatewayContext>) {
         let authenticator = KeyAuthenticator(pool: pool)
         let v1 = router.group("v1").add(middleware: TenantErrorMiddleware())
-        v1.get("usage") { request, context in
+        v1.get("usage") { request, context -> Response in
             let key = try await Self.caller(request, authenticator)
             try key.require(.usageRead)
             return try await usage(request, context, key)
         }
-        v1.get("statements/{month}") { request, context in
+        v1.get("statements/{month}") { request, context -> Response in
             let key = try await Self.caller(request, authenticator)
             try key.require(.usageRead)
             return try await statement(request, context, key)

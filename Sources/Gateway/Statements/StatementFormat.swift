@@ -63,7 +63,7 @@ enum StatementFormat {
 
     /// A printable page: every text from data is escaped.
     static func html(_ statement: Statement, tenantName: String, carried: [CarriedEntry]) -> String {
-        let money = { (micros: Int64) in escape("\(MicrosText.decimal(micros)) \(statement.currency)") }
+        func money(_ micros: Int64) -> String { escape("\(MicrosText.decimal(micros)) \(statement.currency)") }
         let summary: [(String, Int64)] = [
             ("Opening balance", statement.openingBalanceMicros), ("Credits", statement.creditsMicros),
             ("Grants", statement.grantsMicros), ("Adjustments", statement.adjustmentsMicros),
@@ -80,6 +80,9 @@ enum StatementFormat {
             "<tr><td>\(escape(entry.kind))</td><td><code>\(escape(entry.taskID?.uuidString.lowercased() ?? "–"))</code></td>"
                 + "<td>\(escape(entry.naturalMonth))</td><td class=\"n\">\(money(entry.amountMicros))</td></tr>"
         }
+        let linesHTML = lines.isEmpty ? "<tr><td colspan=\"6\">No charges this month.</td></tr>" : lines.joined()
+        let carriedHTML = carriedRows.isEmpty ? "" : "<h2>Carried in from closed months</h2><table><thead><tr><th>Kind</th><th>Task</th>"
+            + "<th>Month</th><th>Amount</th></tr></thead><tbody>" + carriedRows.joined() + "</tbody></table>"
         let state = statement.closed ? "Closed. SHA-256 \(escape(statement.digest ?? ""))" : "Open: the month so far, not final."
         return """
             <!doctype html>
@@ -101,8 +104,8 @@ enum StatementFormat {
             <table>\(rows.joined())</table>
             <h2>Charges by key and model</h2>
             <table><thead><tr><th>Key</th><th>Model</th><th>Tasks</th><th>Billable seconds</th><th>Images</th><th>Charged</th></tr></thead>
-            <tbody>\(lines.isEmpty ? "<tr><td colspan=\"6\">No charges this month.</td></tr>" : lines.joined())</tbody></table>
-            \(carriedRows.isEmpty ? "" : "<h2>Carried in from closed months</h2><table><thead><tr><th>Kind</th><th>Task</th><th>Month</th><th>Amount</th></tr></thead><tbody>\(carriedRows.joined())</tbody></table>")
+            <tbody>\(linesHTML)</tbody></table>
+            \(carriedHTML)
             </body></html>
 
             """
