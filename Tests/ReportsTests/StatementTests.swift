@@ -157,6 +157,27 @@ import Testing
         }
     }
 
+    /// A month starts at local midnight of the 1st in the tenant's zone: Tokyo's March 2026 starts
+    /// 2026-02-28T15:00Z, Los Angeles' 2026-03-01T08:00Z; the SQL takes the same window as the Swift.
+    @Test func aMonthWindowFollowsTheTimeZone() async throws {
+        let march = try #require(StatementMonth("2026-03"))
+        let tokyo = march.window(in: try #require(TimeZone(identifier: "Asia/Tokyo")))
+        #expect(tokyo.start == Date.utc("2026-02-28T15:00:00Z"))
+        #expect(tokyo.end == Date.utc("2026-03-31T15:00:00Z"))
+        let angeles = march.window(in: try #require(TimeZone(identifier: "America/Los_Angeles")))
+        #expect(angeles.start == Date.utc("2026-03-01T08:00:00Z"))
+        #expect(angeles.end == Date.utc("2026-04-01T07:00:00Z"))  // summer time began on March 8
+        let row = try #require(try await Fixtures.pool().queryFirst("""
+            SELECT ('2026-03-01'::date::timestamp AT TIME ZONE 'Asia/Tokyo') AS start,
+                   ('2026-04-01'::date::timestamp AT TIME ZONE 'America/Los_Angeles') AS end_
+            """))
+        #expect(try row.decode(Date.self, "start") == tokyo.start)
+        #expect(try row.decode(Date.self, "end_") == angeles.end)
+        #expect(StatementMonth("2026-3") == nil)
+        #expect(StatementMonth("2026-00") == nil)
+        #expect(StatementMonth("２０２６-03") == nil)
+    }
+
     /// A fresh key of the tenant (its secret), made the way the admin API makes them.
     static func tenantKey(_ pool: PostgresPool, _ tenantID: UUID) async throws -> String {
         try #require(try await APIKeyStore(pool: pool).create(tenantID: tenantID, APIKeySettings(name: "reader"), actor: "test")).secret
@@ -170,7 +191,7 @@ import Testing
         try await Fixtures.endedTask(pool, mine, Fixtures.o1Pro5s, Fixtures.succeeded(560_000, seconds: 5), endedAt: day.addingTimeInterval(60))
         try await Fixtures.endedTask(pool, mine, Fixtures.image3, Fixtures.succeeded(84_000, images: 3), endedAt: day.addingTimeInterval(120))
         try await Fixtures.endedTask(pool, theirs, Fixtures.o1Pro5s, Fixtures.succeeded(560_000, seconds: 5), endedAt: day.addingTimeInterval(90))
-        let secret = try await tenantKey(pool, mine.tenantID)
+        let secret = try await Self.tenantKey(pool, mine.tenantID)
         try await Self.withGateway(pool) { client in
             let from = RFC3339.format(day), to = RFC3339.format(day.addingTimeInterval(86_400))
             let reply = try await Self.get(client, "/v1/usage?from=\(from)&to=\(to)&group_by=key,model", token: secret)
