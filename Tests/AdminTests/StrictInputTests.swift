@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Kling
+import Logging
 import Postgres
 import Testing
 
@@ -106,6 +107,20 @@ import Testing
             let anonymous = try await client.send(.post, "/admin/v1/reconcile", token: nil)
             #expect(anonymous.status == .methodNotAllowed)
             #expect(anonymous.errorCode == "method_not_allowed")
+        }
+    }
+
+    /// A route registered without an entry in RouteTable would take no parameter at all (or those
+    /// /openapi.json declares): every route the router registers is in the table.
+    @Test func everyRegisteredRouteIsInTheParameterTable() throws {
+        let config = try GatewayConfig.fromEnvironment(["OMNIMETER_DATABASE_URL": "postgresql://unused@127.0.0.1:1/unused",
+                                                        "OMNIMETER_UPSTREAM_URL": "http://127.0.0.1:1/kling"])
+        let router = Gateway(config: config, pool: PostgresPool(url: config.databaseURL, maxConnections: 1), logger: .init(label: "t")).makeRouter()
+        let declared = Set(RouteTable.declared.keys.map(RouteCatalog.normalize))
+        let registered = router.routes.map { RouteCatalog.normalize("\($0.method.rawValue) \($0.path)") }
+        #expect(registered.count > 20)
+        for route in registered where !declared.contains(route) {
+            Issue.record("\(route) is registered but not in RouteTable (Sources/Gateway/Routing/RouteTable.swift)")
         }
     }
 
