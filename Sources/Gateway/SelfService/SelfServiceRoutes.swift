@@ -51,13 +51,13 @@ struct SelfServiceRoutes: Sendable {
     func statement(_ request: Request, _ context: GatewayContext, _ key: AuthenticatedKey) async throws -> Response {
         _ = try Self.query(request, allowed: [])
         guard let text = context.parameters.get("month"), let path = StatementPath(text) else {
-            throw KlingAPIError(status: .notFound, code: 1202, message: "statement: expected YYYY-MM, YYYY-MM.csv or YYYY-MM.html")
+            throw KlingAPIError(status: .notFound, code: 1203, message: "statement not found: expected YYYY-MM, YYYY-MM.csv or YYYY-MM.html")
         }
         switch try await StatementStore(pool: pool).statement(tenantID: key.tenantID, month: path.month) {
         case .noSuchTenant:
             throw KlingAPIError.unknownKey
         case .notBegun:
-            throw KlingAPIError(status: .notFound, code: 1202, message: "statement: \(path.month) has not begun")
+            throw KlingAPIError(status: .notFound, code: 1203, message: "statement not found: \(path.month) has not begun")
         case .found(let statement, let carried):
             return try StatementFormat.response(statement, form: path.form, tenantName: key.tenantName, carried: carried) {
                 JSONResponse.kling(try JSONValue.decode(JSONResponse.encoder.encode(statement)), requestID: context.requestID)
