@@ -68,6 +68,25 @@ import Testing
         }
     }
 
+    @Test func aSuspendedTenantStillReadsItsUsageAndStatements() async throws {
+        try await TestGateway().run { client in
+            let tenantID = try await client.makeTenant()
+            let key = try await client.makeKey(tenantID: tenantID, ["scopes": ["usage:read"]])
+            #expect(try await client.admin(.patch, "/admin/v1/tenants/\(tenantID)", json: ["status": "suspended"]).status == .ok)
+            let month = String(RFC3339.format(Date()).prefix(7))
+            let usage = try await client.send(.get, "/v1/usage?from=2026-01-01&to=2030-01-01", token: key.secret)
+            #expect(usage.status == .ok, "\(usage.text)")
+            #expect(usage["data"]?["totals"]?["charged_micros"] == 0)
+            let statement = try await client.send(.get, "/v1/statements/\(month)", token: key.secret)
+            #expect(statement.status == .ok, "\(statement.text)")
+            #expect(statement["data"]?["tenant_id"]?.stringValue == tenantID)
+            #expect(statement["data"]?["closed"] == false)
+            let notBegun = try await client.send(.get, "/v1/statements/2999-01", token: key.secret)
+            #expect(notBegun.status == .notFound)
+            #expect(notBegun["code"] == 1203)
+        }
+    }
+
     @Test func anUnknownScopeIsRefusedWith422AndChangesNothing() async throws {
         try await TestGateway().run { client in
             let tenantID = try await client.makeTenant()
