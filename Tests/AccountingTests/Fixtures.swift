@@ -71,7 +71,7 @@ enum Fixtures {
         let taskID = UUID()
         let upstreamBody = JSONValue.object(request.upstreamBody(externalTaskID: taskID.uuidString.lowercased(), callbackURL: nil))
         return ReservationRequest(
-            taskID: taskID, key: key, endpoint: "omni-video", model: request.model, mode: request.mode, resolution: nil,
+            taskID: taskID, key: key, endpoint: .video, model: request.model, mode: request.mode, resolution: nil,
             sound: request.sound, videoReference: request.hasVideoReference, priceVersion: 1,
             requestBody: PostgresJSON(data: upstreamBody.encodedData()), reserveMicros: estimate.reserveMicros,
             currency: "USD", estimate: try PostgresJSON(encoding: estimate), externalTaskID: externalID ?? request.externalTaskID,

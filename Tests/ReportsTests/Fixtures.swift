@@ -84,7 +84,7 @@ enum Fixtures {
     static func reservation(_ key: AuthenticatedKey, _ body: String, externalID: String? = nil) throws -> ReservationRequest {
         let taskID = UUID()
         let parsed: any OmniCreateRequest
-        let endpoint: String
+        let endpoint: OmniEndpoint
         var mode: String?
         var resolution: String?
         var sound = false
@@ -92,12 +92,12 @@ enum Fixtures {
         if body.contains("kling-image") {
             let image = try ImageRequest.parse(Data(body.utf8))
             parsed = image
-            endpoint = "omni-image"
+            endpoint = .image
             resolution = image.resolution
         } else {
             let video = try VideoRequest.parse(Data(body.utf8))
             parsed = video
-            endpoint = "omni-video"
+            endpoint = .video
             mode = video.mode
             sound = video.sound
             reference = video.hasVideoReference
