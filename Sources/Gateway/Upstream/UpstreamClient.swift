@@ -37,15 +37,18 @@ public struct UpstreamClient: Sendable {
     /// definite (nothing was sent), so a create fails fast instead of waiting out its whole timeout.
     public static let connectTimeout: TimeAmount = .seconds(5)
 
-    /// The client for upstream calls: connect timeout as above, and no silent retry of a failed
-    /// connect (which would turn a refused connection into a wait for the request's deadline).
-    public static let sharedHTTP: HTTPClient = {
+    /// Upstream calls: connect timeout as above, and no silent retry of a failed connect (which
+    /// would turn a refused connection into a wait for the request's whole deadline).
+    public static let httpConfiguration: HTTPClient.Configuration = {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = connectTimeout
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        return configuration
     }()
+
+    /// The process's client for upstream calls (like `HTTPClient.shared`, never shut down).
+    public static let sharedHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
 
     public init(http: HTTPClient = UpstreamClient.sharedHTTP, baseURL: URL, apiKey: String?, createTimeout: TimeAmount = .seconds(30), queryTimeout: TimeAmount = .seconds(15)) {
         self.http = http
