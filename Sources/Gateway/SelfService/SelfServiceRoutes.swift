@@ -10,21 +10,21 @@ struct SelfServiceRoutes: Sendable {
     let pool: PostgresPool
 
     func register(on router: Router<GatewayContext>) {
-        let authenticator = KeyAuthenticator(pool: pool)
-        let v1 = router.group("v1").add(middleware: TenantErrorMiddleware())
+        // the tenant API's own group: Kling error bodies, the key authenticated (suspended tenants read)
+        let v1 = TenantRoutes.group(router, "v1", TenantAuthentication(authenticator: KeyAuthenticator(pool: pool)))
         v1.get("usage") { request, context -> Response in
-            let key = try await Self.caller(request, authenticator)
+            let key = try context.caller()
             try key.require(.usageRead)
             return try await usage(request, context, key)
         }
         v1.get("statements/{month}") { request, context -> Response in
-            let key = try await Self.caller(request, authenticator)
+            let key = try context.caller()
             try key.require(.usageRead)
             return try await statement(request, context, key)
         }
     }
 
-    func usage(_ request: Request, _ context: GatewayContext, _ key: AuthenticatedKey) async throws -> Response {
+    func usage(_ request: Request, _ context: TenantContext, _ key: AuthenticatedKey) async throws -> Response {
         let query = try Self.query(request, allowed: ["from", "to", "group_by"])
         guard let fromText = query["from"], let from = RFC3339.parse(fromText) else {
             throw KlingAPIError.malformed("from: required, an RFC 3339 time or YYYY-MM-DD")
@@ -48,7 +48,7 @@ struct SelfServiceRoutes: Sendable {
         return JSONResponse.kling(data, requestID: context.requestID)
     }
 
-    func statement(_ request: Request, _ context: GatewayContext, _ key: AuthenticatedKey) async throws -> Response {
+    func statement(_ request: Request, _ context: TenantContext, _ key: AuthenticatedKey) async throws -> Response {
         _ = try Self.query(request, allowed: [])
         guard let text = context.parameters.get("month"), let path = StatementPath(text) else {
             throw KlingAPIError(status: .notFound, code: 1203, message: "statement not found: expected YYYY-MM, YYYY-MM.csv or YYYY-MM.html")
@@ -73,18 +73,5 @@ struct SelfServiceRoutes: Sendable {
             if query[String(name)] == nil { query[String(name)] = String(value) }
         }
         return query
-    }
-
-    /// The key, as TenantAuthentication finds it, except that a suspended tenant may still read.
-    static func caller(_ request: Request, _ authenticator: KeyAuthenticator) async throws -> AuthenticatedKey {
-        do {
-            return try await authenticator.authenticate(secret: TenantAuthentication.bearerToken(request))
-        } catch let error as KeyAuthenticationError {
-            switch error {
-            case .missing: throw KlingAPIError.missingKey
-            case .unknown: throw KlingAPIError.unknownKey
-            case .expired: throw KlingAPIError.expiredKey
-            }
-        }
     }
 }
