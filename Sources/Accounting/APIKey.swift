@@ -24,9 +24,11 @@ public struct APIKeySettings: Sendable, Equatable {
     public var expiresAt: Date?
     public var maxConcurrentTasks: Int?
     public var rpmLimit: Int?
+    /// What the key may do; every scope unless set.
+    public var scopes: [KeyScope]
 
     public init(name: String, budgetMicros: Int64? = nil, budgetPeriod: BudgetPeriod = .total, allowedModels: [String]? = nil,
-                expiresAt: Date? = nil, maxConcurrentTasks: Int? = nil, rpmLimit: Int? = nil) {
+                expiresAt: Date? = nil, maxConcurrentTasks: Int? = nil, rpmLimit: Int? = nil, scopes: [KeyScope] = KeyScope.all) {
         self.name = name
         self.budgetMicros = budgetMicros
         self.budgetPeriod = budgetPeriod
@@ -34,6 +36,7 @@ public struct APIKeySettings: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.maxConcurrentTasks = maxConcurrentTasks
         self.rpmLimit = rpmLimit
+        self.scopes = KeyScope.normalized(scopes)
     }
 }
 
@@ -46,6 +49,7 @@ public struct APIKeyChanges: Sendable {
     public var expiresAt: Patch<Date?> = .keep
     public var maxConcurrentTasks: Patch<Int?> = .keep
     public var rpmLimit: Patch<Int?> = .keep
+    public var scopes: Patch<[KeyScope]> = .keep
 
     public init() {}
 
@@ -57,7 +61,8 @@ public struct APIKeyChanges: Sendable {
             allowedModels: allowedModels.applied(to: settings.allowedModels),
             expiresAt: expiresAt.applied(to: settings.expiresAt),
             maxConcurrentTasks: maxConcurrentTasks.applied(to: settings.maxConcurrentTasks),
-            rpmLimit: rpmLimit.applied(to: settings.rpmLimit)
+            rpmLimit: rpmLimit.applied(to: settings.rpmLimit),
+            scopes: scopes.applied(to: settings.scopes)
         )
     }
 }
@@ -82,7 +87,7 @@ public struct APIKey: Sendable, Encodable {
     /// The columns `init(row:)` reads, from `api_keys k`. The status is decided by the database clock.
     static let select: PostgresQuery = """
         SELECT k.id, k.tenant_id, k.name, k.prefix, k.budget_micros, k.budget_period, k.allowed_models, k.expires_at,
-               k.revoked_at, k.max_concurrent_tasks, k.rpm_limit, k.charged_micros, k.reserved_micros, k.last_used_at,
+               k.revoked_at, k.max_concurrent_tasks, k.rpm_limit, k.scopes, k.charged_micros, k.reserved_micros, k.last_used_at,
                k.created_at, k.updated_at,
                CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked'
                     WHEN k.expires_at IS NOT NULL AND k.expires_at <= now() THEN 'expired'
@@ -109,7 +114,8 @@ public struct APIKey: Sendable, Encodable {
             allowedModels: try row.decode(PostgresJSON?.self, "allowed_models").map { try $0.decode([String].self) },
             expiresAt: try row.decode(Date?.self, "expires_at"),
             maxConcurrentTasks: try row.decode(Int?.self, "max_concurrent_tasks"),
-            rpmLimit: try row.decode(Int?.self, "rpm_limit")
+            rpmLimit: try row.decode(Int?.self, "rpm_limit"),
+            scopes: try row.decode(PostgresJSON.self, "scopes").decode([KeyScope].self)
         )
         revokedAt = try row.decode(Date?.self, "revoked_at")
         chargedMicros = try row.decode(Int64.self, "charged_micros")
@@ -122,7 +128,7 @@ public struct APIKey: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, prefix, status
+        case id, name, prefix, status, scopes
         case tenantID = "tenant_id"
         case budgetMicros = "budget_micros"
         case budgetPeriod = "budget_period"
@@ -153,6 +159,7 @@ public struct APIKey: Sendable, Encodable {
         try container.encode(revokedAt, forKey: .revokedAt)
         try container.encode(settings.maxConcurrentTasks, forKey: .maxConcurrentTasks)
         try container.encode(settings.rpmLimit, forKey: .rpmLimit)
+        try container.encode(settings.scopes, forKey: .scopes)
         try container.encode(chargedMicros, forKey: .chargedMicros)
         try container.encode(reservedMicros, forKey: .reservedMicros)
         try container.encode(spentThisMonthMicros, forKey: .spentThisMonthMicros)

@@ -15,14 +15,15 @@ public struct APIKeyStore: Sendable {
         let secret = Secrets.generate(prefix: "omk_")
         let hash = PostgresBytes(Secrets.hash(secret))
         let models = try settings.allowedModels.map { try PostgresJSON(encoding: $0) }
+        let scopes = try PostgresJSON(encoding: settings.scopes)
         let key = try await pool.transaction { connection -> APIKey? in
             guard try await connection.queryFirst("SELECT id FROM tenants WHERE id = \(tenantID)") != nil else { return nil }
             let inserted = try await connection.queryFirst("""
                 INSERT INTO api_keys (tenant_id, name, prefix, secret_hash, budget_micros, budget_period, allowed_models,
-                                      expires_at, max_concurrent_tasks, rpm_limit)
+                                      expires_at, max_concurrent_tasks, rpm_limit, scopes)
                 VALUES (\(tenantID), \(settings.name), \(Secrets.displayPrefix(secret)), \(hash), \(settings.budgetMicros),
                         \(settings.budgetPeriod.rawValue), \(models), \(settings.expiresAt), \(settings.maxConcurrentTasks),
-                        \(settings.rpmLimit))
+                        \(settings.rpmLimit), \(scopes))
                 RETURNING id
                 """).expected("api key insert")
             let key = try await Self.read(try inserted.decode(UUID.self, "id"), on: connection).expected("api key read")
@@ -58,12 +59,13 @@ public struct APIKeyStore: Sendable {
             let settings = changes.applied(to: before.settings)
             guard settings != before.settings else { return before }
             let models = try settings.allowedModels.map { try PostgresJSON(encoding: $0) }
+            let scopes = try PostgresJSON(encoding: settings.scopes)
             try await connection.execute("""
                 UPDATE api_keys
                 SET name = \(settings.name), budget_micros = \(settings.budgetMicros),
                     budget_period = \(settings.budgetPeriod.rawValue), allowed_models = \(models),
                     expires_at = \(settings.expiresAt), max_concurrent_tasks = \(settings.maxConcurrentTasks),
-                    rpm_limit = \(settings.rpmLimit), updated_at = now()
+                    rpm_limit = \(settings.rpmLimit), scopes = \(scopes), updated_at = now()
                 WHERE id = \(id)
                 """)
             let after = try await Self.read(id, on: connection).expected("api key read")

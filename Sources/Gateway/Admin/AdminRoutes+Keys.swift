@@ -17,7 +17,8 @@ extension AdminRoutes {
                 allowedModels: try body.field("allowed_models", .models).valueOrNil,
                 expiresAt: try body.field("expires_at", .futureTime).valueOrNil,
                 maxConcurrentTasks: try body.field("max_concurrent_tasks", .positiveCount).valueOrNil,
-                rpmLimit: try body.field("rpm_limit", .positiveCount).valueOrNil
+                rpmLimit: try body.field("rpm_limit", .positiveCount).valueOrNil,
+                scopes: try body.field("scopes", FieldRule<[KeyScope]>.scopes).valueOrNil ?? KeyScope.all
             )
             guard let (key, secret) = try await keys.create(tenantID: tenantID, settings, actor: caller.actor) else {
                 throw AdminAPIError.notFound("tenant")
@@ -52,6 +53,12 @@ extension AdminRoutes {
             changes.expiresAt = try body.field("expires_at", .futureTime).clearable
             changes.maxConcurrentTasks = try body.field("max_concurrent_tasks", .positiveCount).clearable
             changes.rpmLimit = try body.field("rpm_limit", .positiveCount).clearable
+            // null gives the key every scope again, as a key made without `scopes` has
+            switch try body.field("scopes", FieldRule<[KeyScope]>.scopes) {
+            case .absent: break
+            case .null: changes.scopes = .set(KeyScope.all)
+            case .value(let scopes): changes.scopes = .set(scopes)
+            }
             guard let key = try await keys.update(id, changes, actor: caller.actor) else { throw AdminAPIError.notFound("key") }
             context.logger.info("api key updated", metadata: ["key_id": "\(id.uuidString.lowercased())"])
             return try JSONResponse.make(key)

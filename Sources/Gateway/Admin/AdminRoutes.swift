@@ -21,6 +21,7 @@ struct AdminRoutes: Sendable {
         registerKeys(on: admin)
         registerPrices(on: admin)
         registerAudit(on: admin)
+        AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
         ReportRoutes(pool: pool).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
     }

@@ -41,6 +41,7 @@ public struct Gateway: Sendable {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }
         AdminRoutes(config: config, pool: pool).register(on: router)
+        SelfServiceRoutes(pool: pool).register(on: router)  // /v1/usage, /v1/statements (scope usage:read)
         return router
     }
 

@@ -19,6 +19,8 @@ enum RouteTable {
         "POST /v1/estimate/images/omni-image": [],
         "GET /v1/account": [],
         "POST /v1/upstream-callbacks/{task_id}": [],
+        "GET /v1/usage": ["from", "to", "group_by"],
+        "GET /v1/statements/{month}": [],
         // admin API
         "POST /admin/v1/tokens": [],
         "GET /admin/v1/tokens": [],
@@ -43,6 +45,9 @@ enum RouteTable {
         "GET /admin/v1/reports/usage.csv": ["from", "to", "tenant_id"],
         "GET /admin/v1/reconcile": [],
         "GET /admin/v1/audit": ["limit", "cursor", "resource_id"],
+        "GET /admin/v1/tenants/{id}/statements/{month}": [],
+        "POST /admin/v1/periods/{month}/close": [],
+        "GET /admin/v1/periods/{month}": [],
         // operations
         "GET /healthz": [],
         "GET /readyz": [],
