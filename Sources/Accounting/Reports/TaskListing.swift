@@ -17,6 +17,9 @@ public struct TaskSummary: Sendable, Encodable {
     public var chargedMicros: Int64
     public var releasedMicros: Int64
     public var lateChargedMicros: Int64
+    /// The price-book version and the tenant's rate-card version (0: none) the task was priced at.
+    public var priceVersion: Int
+    public var pricingVersion: Int
     public var billableSeconds: Int?
     public var images: Int?
     public var externalTaskID: String?
@@ -26,7 +29,7 @@ public struct TaskSummary: Sendable, Encodable {
 
     static let columns: StaticString = """
         id, tenant_id, key_id, endpoint, model, mode, resolution, state, currency, reserved_micros, charged_micros,
-        released_micros, late_charged_micros, billable_seconds, images, external_task_id, upstream_task_id, created_at, ended_at,
+        released_micros, late_charged_micros, price_version, pricing_version, billable_seconds, images, external_task_id, upstream_task_id, created_at, ended_at,
         (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
         """
 
@@ -49,6 +52,8 @@ public struct TaskSummary: Sendable, Encodable {
         releasedMicros = try row.decode(Int64.self, "released_micros")
         lateChargedMicros = try row.decode(Int64.self, "late_charged_micros")
         billingState = state.billingState(chargedMicros: chargedMicros + lateChargedMicros)
+        priceVersion = try row.decode(Int.self, "price_version")
+        pricingVersion = try row.decode(Int.self, "pricing_version")
         billableSeconds = try row.decode(Int?.self, "billable_seconds")
         images = try row.decode(Int?.self, "images")
         externalTaskID = try row.decode(String?.self, "external_task_id")
@@ -59,7 +64,7 @@ public struct TaskSummary: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, tenantID, keyID, endpoint, model, mode, resolution, state, billingState, currency, reservedMicros, chargedMicros,
-             releasedMicros, lateChargedMicros, billableSeconds, images, externalTaskID, upstreamTaskID, createdAt, endedAt
+             releasedMicros, lateChargedMicros, priceVersion, pricingVersion, billableSeconds, images, externalTaskID, upstreamTaskID, createdAt, endedAt
     }
 
     /// Every field, absent ones as null, so that clients see one shape; ids in lower case, as the database writes them.
@@ -79,6 +84,8 @@ public struct TaskSummary: Sendable, Encodable {
         try c.encode(chargedMicros, forKey: .chargedMicros)
         try c.encode(releasedMicros, forKey: .releasedMicros)
         try c.encode(lateChargedMicros, forKey: .lateChargedMicros)
+        try c.encode(priceVersion, forKey: .priceVersion)
+        try c.encode(pricingVersion, forKey: .pricingVersion)
         try c.encode(billableSeconds, forKey: .billableSeconds)
         try c.encode(images, forKey: .images)
         try c.encode(externalTaskID, forKey: .externalTaskID)

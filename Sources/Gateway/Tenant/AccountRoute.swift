@@ -14,6 +14,8 @@ struct AccountRoute: Sendable {
         let key: APIKey
         /// The secret that signs this tenant's callbacks (Standard Webhooks), shown to the tenant only.
         let webhookSecret: String
+        /// The tenant's credit grants, oldest first.
+        let grants: [CreditGrant]
     }
 
     func register(on router: Router<GatewayContext>) {
@@ -28,7 +30,8 @@ struct AccountRoute: Sendable {
                   let secret = try await tenants.webhookSecret(caller.tenantID) else {
                 throw KlingAPIError.unknownKey
             }
-            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: secret)))
+            let grants = try await GrantStore(pool: pool).list(tenantID: caller.tenantID) ?? []
+            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: secret, grants: grants)))
             return JSONResponse.kling(data, requestID: context.requestID)
         }
     }

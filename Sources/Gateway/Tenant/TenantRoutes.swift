@@ -12,6 +12,8 @@ struct TenantRoutes: Sendable {
     let authentication: TenantAuthentication
     let tasks: TaskStore
     let prices: PriceBookStore
+    /// Tenants' rate cards: the book a tenant is priced at is the list book through its card.
+    let rateCards: RateCardStore
     /// nil when no upstream is configured: creates are then refused before any money moves.
     let follower: TaskFollower?
     let config: GatewayConfig
@@ -70,7 +72,8 @@ struct TenantRoutes: Sendable {
             throw KlingAPIError.invalid("callback_url: loopback and private addresses are not allowed")
         }
         let idempotency = try idempotencyKey(request, endpoint: endpoint, body: raw)
-        let (version, book) = try await prices.current()
+        let (version, listBook) = try await prices.current()
+        let (pricingVersion, book) = try await rateCards.effectiveBook(tenantID: key.tenantID, book: listBook)
         let estimate: Estimate
         do {
             estimate = try Pricing.estimate(parsed.priceRequest, book: book)
@@ -80,7 +83,7 @@ struct TenantRoutes: Sendable {
         let taskID = UUID()
         let callback = config.publicURL.map { "\($0.absoluteString.trimmingSuffix("/"))/v1/upstream-callbacks/\(taskID.uuidString.lowercased())" }
         let upstreamBody = JSONValue.object(parsed.upstreamBody(externalTaskID: taskID.uuidString.lowercased(), callbackURL: callback))
-        let reservation = ReservationRequest(
+        var reservation = ReservationRequest(
             taskID: taskID, key: key, endpoint: Self.endpointName(endpoint), model: parsed.model,
             mode: (parsed as? VideoRequest)?.mode, resolution: (parsed as? ImageRequest)?.resolution,
             sound: (parsed as? VideoRequest)?.sound ?? false, videoReference: (parsed as? VideoRequest)?.hasVideoReference ?? false,
@@ -88,6 +91,7 @@ struct TenantRoutes: Sendable {
             currency: book.currency, estimate: try PostgresJSON(encoding: estimate),
             externalTaskID: parsed.externalTaskID, callbackURL: parsed.callbackURL, idempotency: idempotency,
             leaseOwner: config.instanceID)
+        reservation.pricingVersion = pricingVersion
 
         let task: TaskRecord
         do {
@@ -195,7 +199,8 @@ struct TenantRoutes: Sendable {
         let key = try await authentication.authenticate(request)
         let parsed = try parse(endpoint, try await readBody(request, context))
         try checkModel(key, parsed.model)
-        let (version, book) = try await prices.current()
+        let (version, listBook) = try await prices.current()
+        let (pricingVersion, book) = try await rateCards.effectiveBook(tenantID: key.tenantID, book: listBook)
         let estimate: Estimate
         do {
             estimate = try Pricing.estimate(parsed.priceRequest, book: book)
@@ -205,6 +210,9 @@ struct TenantRoutes: Sendable {
         var data = try JSONValue.decode(JSONResponse.encoder.encode(estimate))
         if case .object(var object) = data {
             object["price_version"] = .int(Int64(version))
+            object["pricing_version"] = .int(Int64(pricingVersion))
+            // the tenant's own unit price (per second or per image), after its rate card
+            if let unit = estimate.microsPerSecond ?? estimate.microsPerImage { object["unit_micros"] = .int(unit) }
             data = .object(object)
         }
         return JSONResponse.kling(data, requestID: context.requestID)
