@@ -3,8 +3,8 @@ import Postgres
 
 /// The only way money moves: one immutable ledger row, and in the same statement the cached
 /// balances of the tenant and key and the monthly and daily charge totals it affects (daily rows are
-/// local days in the tenant's time_zone, for budget windows). Always called inside the
-/// caller's transaction, beside the state change that causes the movement (DESIGN.md, invariant 1).
+/// local days in the tenant's time_zone, for budget windows). Always called inside the caller's
+/// transaction, beside the state change that causes the movement (docs/money.md, invariant 1).
 ///
 /// Callers lock the tenant row, then the key row, before calling (the one fixed lock order).
 public enum Ledger {
