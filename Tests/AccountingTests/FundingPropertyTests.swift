@@ -91,7 +91,7 @@ import Testing
 
     func imageReservation(_ key: AuthenticatedKey) throws -> ReservationRequest {
         var reservation = try Fixtures.videoReservation(key, Self.video)
-        reservation.endpoint = "omni-image"
+        reservation.endpoint = .image
         reservation.model = "kling-image-o1"
         reservation.mode = nil
         reservation.resolution = "1k"

@@ -36,7 +36,7 @@ extension Fixtures {
         let taskID = UUID()
         let upstreamBody = JSONValue.object(parsed.upstreamBody(externalTaskID: taskID.uuidString.lowercased(), callbackURL: nil))
         return ReservationRequest(
-            taskID: taskID, key: key, endpoint: parsed is ImageRequest ? "omni-image" : "omni-video", model: parsed.model,
+            taskID: taskID, key: key, endpoint: parsed is ImageRequest ? .image : .video, model: parsed.model,
             mode: video?.mode, resolution: (parsed as? ImageRequest)?.resolution,
             sound: video?.sound ?? false, videoReference: video?.hasVideoReference ?? false, priceVersion: 1,
             requestBody: PostgresJSON(data: upstreamBody.encodedData()), reserveMicros: estimate.reserveMicros,
