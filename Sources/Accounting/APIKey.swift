@@ -4,8 +4,13 @@ import Postgres
 public enum BudgetPeriod: String, Sendable, Codable, CaseIterable {
     /// The budget caps everything the key ever spends.
     case total
-    /// The budget caps each calendar month (UTC).
+    /// The budget caps each calendar month (in the tenant's time_zone).
     case month
+    /// The budget caps each calendar week (from Monday) or day, in the tenant's time_zone.
+    case week
+    case day
+
+    var window: WindowPeriod? { WindowPeriod(rawValue: rawValue) }
 }
 
 public enum APIKeyStatus: String, Sendable, Codable {
@@ -26,6 +31,71 @@ public struct APIKeySettings: Sendable, Equatable {
     public var rpmLimit: Int?
     /// What the key may do; every scope unless set.
     public var scopes: [KeyScope]
+    /// The key's other day, week and month budgets. The one of `budgetPeriod` is always nil here: that
+    /// budget is `budgetMicros` (the older fields name one of the key's budgets).
+    public var dayBudgetMicros: Int64?
+    public var weekBudgetMicros: Int64?
+    public var monthBudgetMicros: Int64?
+
+    /// Day, week and month budgets in that order, the older pair's included.
+    public var budgets: [Budget] {
+        Budget.list(day: amount(.day), week: amount(.week), month: amount(.month))
+    }
+
+    /// The lifetime budget, when the older pair is `total`.
+    public var totalBudgetMicros: Int64? { budgetPeriod == .total ? budgetMicros : nil }
+
+    private func amount(_ period: WindowPeriod) -> Int64? {
+        if budgetPeriod.window == period { return budgetMicros }
+        switch period {
+        case .day: return dayBudgetMicros
+        case .week: return weekBudgetMicros
+        case .month: return monthBudgetMicros
+        }
+    }
+
+    /// Replaces the day, week and month budgets; the one of `budgetPeriod` goes to `budgetMicros`.
+    public mutating func setBudgets(_ list: [Budget]) {
+        func take(_ period: WindowPeriod) -> Int64? {
+            let value = Budget.amount(list, period)
+            if budgetPeriod.window == period { budgetMicros = value; return nil }
+            return value
+        }
+        dayBudgetMicros = take(.day)
+        weekBudgetMicros = take(.week)
+        monthBudgetMicros = take(.month)
+    }
+
+    /// `setBudgets` when the older pair was given beside the list: the pair's budget is kept (it must
+    /// agree with a list entry of its period).
+    public mutating func setBudgets(_ list: [Budget], keepingPair: Bool) throws(BudgetError) {
+        var list = list
+        if keepingPair, let pair = budgetMicros, let period = budgetPeriod.window {
+            if let listed = Budget.amount(list, period) {
+                if listed != pair { throw .twoForOnePeriod(period) }
+            } else {
+                list.append(Budget(period: period, amountMicros: pair))
+            }
+        }
+        setBudgets(list)
+    }
+
+    /// Keeps one budget per period after the older pair changed period: a budget already set for the new
+    /// period becomes the pair's when the pair has none, and agrees with it or is refused.
+    func normalized() throws(BudgetError) -> APIKeySettings {
+        guard let period = budgetPeriod.window else { return self }
+        var copy = self
+        let existing: Int64?
+        switch period {
+        case .day: existing = dayBudgetMicros; copy.dayBudgetMicros = nil
+        case .week: existing = weekBudgetMicros; copy.weekBudgetMicros = nil
+        case .month: existing = monthBudgetMicros; copy.monthBudgetMicros = nil
+        }
+        guard let existing else { return copy }
+        if let pair = budgetMicros, pair != existing { throw .twoForOnePeriod(period) }
+        copy.budgetMicros = existing
+        return copy
+    }
 
     public init(name: String, budgetMicros: Int64? = nil, budgetPeriod: BudgetPeriod = .total, allowedModels: [String]? = nil,
                 expiresAt: Date? = nil, maxConcurrentTasks: Int? = nil, rpmLimit: Int? = nil, scopes: [KeyScope] = KeyScope.all) {
@@ -50,11 +120,13 @@ public struct APIKeyChanges: Sendable {
     public var maxConcurrentTasks: Patch<Int?> = .keep
     public var rpmLimit: Patch<Int?> = .keep
     public var scopes: Patch<[KeyScope]> = .keep
+    /// Replaces the day, week and month budgets (applied after the older pair).
+    public var budgets: Patch<[Budget]> = .keep
 
     public init() {}
 
-    func applied(to settings: APIKeySettings) -> APIKeySettings {
-        APIKeySettings(
+    func applied(to settings: APIKeySettings) throws(BudgetError) -> APIKeySettings {
+        var result = APIKeySettings(
             name: name.applied(to: settings.name),
             budgetMicros: budgetMicros.applied(to: settings.budgetMicros),
             budgetPeriod: budgetPeriod.applied(to: settings.budgetPeriod),
@@ -64,6 +136,15 @@ public struct APIKeyChanges: Sendable {
             rpmLimit: rpmLimit.applied(to: settings.rpmLimit),
             scopes: scopes.applied(to: settings.scopes)
         )
+        result.dayBudgetMicros = settings.dayBudgetMicros
+        result.weekBudgetMicros = settings.weekBudgetMicros
+        result.monthBudgetMicros = settings.monthBudgetMicros
+        if case .set(let list) = budgets {
+            var pairGiven = false
+            if case .set(let pair) = budgetMicros, pair != nil { pairGiven = true }
+            try result.setBudgets(list, keepingPair: pairGiven)
+        }
+        return try result.normalized()
     }
 }
 
@@ -79,6 +160,10 @@ public struct APIKey: Sendable, Encodable {
     public var reservedMicros: Int64
     /// Charges in the current calendar month (UTC).
     public var spentThisMonthMicros: Int64
+    /// Each day, week or month budget's current window (the tenant's time_zone); filled by the store.
+    public var budgets: [BudgetStatus] = []
+    /// The tenant's time_zone, which the key's windows follow.
+    public var timeZone: String
     public var lastUsedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
@@ -88,7 +173,8 @@ public struct APIKey: Sendable, Encodable {
     static let select: PostgresQuery = """
         SELECT k.id, k.tenant_id, k.name, k.prefix, k.budget_micros, k.budget_period, k.allowed_models, k.expires_at,
                k.revoked_at, k.max_concurrent_tasks, k.rpm_limit, k.scopes, k.charged_micros, k.reserved_micros, k.last_used_at,
-               k.created_at, k.updated_at,
+               k.created_at, k.updated_at, k.day_budget_micros, k.week_budget_micros, k.month_budget_micros,
+               (SELECT tz.time_zone FROM tenants tz WHERE tz.id = k.tenant_id) AS time_zone,
                CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked'
                     WHEN k.expires_at IS NOT NULL AND k.expires_at <= now() THEN 'expired'
                     ELSE 'active' END AS status,
@@ -117,6 +203,10 @@ public struct APIKey: Sendable, Encodable {
             rpmLimit: try row.decode(Int?.self, "rpm_limit"),
             scopes: try row.decode(PostgresJSON.self, "scopes").decode([KeyScope].self)
         )
+        settings.dayBudgetMicros = try row.decode(Int64?.self, "day_budget_micros")
+        settings.weekBudgetMicros = try row.decode(Int64?.self, "week_budget_micros")
+        settings.monthBudgetMicros = try row.decode(Int64?.self, "month_budget_micros")
+        timeZone = try row.decode(String.self, "time_zone")
         revokedAt = try row.decode(Date?.self, "revoked_at")
         chargedMicros = try row.decode(Int64.self, "charged_micros")
         reservedMicros = try row.decode(Int64.self, "reserved_micros")
@@ -140,6 +230,7 @@ public struct APIKey: Sendable, Encodable {
         case chargedMicros = "charged_micros"
         case reservedMicros = "reserved_micros"
         case spentThisMonthMicros = "spent_this_month_micros"
+        case budgets
         case lastUsedAt = "last_used_at"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
@@ -163,6 +254,7 @@ public struct APIKey: Sendable, Encodable {
         try container.encode(chargedMicros, forKey: .chargedMicros)
         try container.encode(reservedMicros, forKey: .reservedMicros)
         try container.encode(spentThisMonthMicros, forKey: .spentThisMonthMicros)
+        try container.encode(budgets, forKey: .budgets)
         try container.encode(lastUsedAt, forKey: .lastUsedAt)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)

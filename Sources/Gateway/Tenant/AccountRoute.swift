@@ -15,6 +15,8 @@ struct AccountRoute: Sendable {
         /// The secret that signs this tenant's callbacks (Standard Webhooks), shown only to keys with
         /// the scope `account:secrets` (absent otherwise).
         let webhookSecret: String?
+        /// The tenant's credit grants, oldest first.
+        let grants: [CreditGrant]
     }
 
     func register(on router: Router<GatewayContext>) {
@@ -31,7 +33,8 @@ struct AccountRoute: Sendable {
                 throw KlingAPIError.unknownKey
             }
             let shown = caller.has(.accountSecrets) ? secret : nil  // every valid key may read the rest
-            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: shown)))
+            let grants = try await GrantStore(pool: pool).list(tenantID: caller.tenantID) ?? []
+            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: shown, grants: grants)))
             return JSONResponse.kling(data, requestID: context.requestID)
         }
     }
