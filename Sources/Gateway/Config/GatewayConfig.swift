@@ -1,6 +1,6 @@
 import Foundation
 
-/// Configuration from the environment (CONTRACT.md, "Programs and configuration").
+/// Configuration from the environment (README.md, "Configuration").
 /// A bad value stops the program at start with one line naming the variable.
 public struct GatewayConfig: Sendable {
     public var databaseURL: String
