@@ -145,8 +145,10 @@ def run_events(state, schedule, gate, binary, database_url, port, admin_token, s
             harness.log(f"loadfault: t={now:5.1f}s upstream refuses connections for {detail:.1f}s")
             gate.close()
             state["refusal_checks"] += 1 if gate.refuses() else 0
-            time.sleep(detail)
-            gate.open()
+            # reopened on its own clock, so the events after it keep their moments
+            reopen = threading.Timer(detail, gate.open)
+            reopen.daemon = True
+            reopen.start()
 
 
 def count_faults(simulator_log, gateway_log, refused_answers):

@@ -21,6 +21,7 @@ class Schedule:
     def __init__(self, seed, seconds, tenants, loops_per_tenant, kills=None, pg_restart=True):
         rng = random.Random(f"omnimeter-loadfault-{seed}")
         self.seed = seed
+        seconds = float(seconds)  # 20 and 20.0 are one schedule
         self.seconds = seconds
         kill_count = kills if kills is not None else rng.randint(1, 3)
         # moments in the middle 80% of the run, at least 3 s apart where the run is long enough

@@ -69,10 +69,11 @@ import Testing
         await harness.stop()
     }
 
-    /// Polls the replica until `condition` holds (replication is asynchronous); fails after 30 s.
+    /// Polls the replica until `condition` holds (replication is asynchronous: until the database itself
+    /// has been replayed, connecting fails too); fails after 30 s.
     static func waitForReplica(_ pool: PostgresPool, _ condition: (PostgresPool) async throws -> Bool) async throws {
         for _ in 0..<300 {
-            if try await condition(pool) { return }
+            if (try? await condition(pool)) == true { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw HarnessError("the replica did not reach the expected state within 30 s")
