@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
         do {
             _ = try await Startup.migrate(pool, logger: logger)
         } catch {
-            Startup.fail("omnimeter serve: migrations failed: \(error)")
+            Startup.databaseFailure("serve", config, error)
         }
         GatewayMetrics.bootstrap()  // once per process: swift-metrics allows a single backend
         // reports and listings on the replica when one is configured; money stays on `pool`

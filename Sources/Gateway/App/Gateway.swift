@@ -34,6 +34,7 @@ public struct Gateway: Sendable {
     public func makeRouter() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
         OperationsRoutes(pool: pool).register(on: router)  // first: its metrics middleware must wrap every route
+        router.add(middleware: RoutePolicyMiddleware())  // unknown query parameters, 404 and 405 bodies
         HealthRoutes(pool: pool).register(on: router)
         let follower = self.follower
         TenantRoutes(authentication: TenantAuthentication(authenticator: KeyAuthenticator(pool: pool)),

@@ -26,6 +26,16 @@ public struct GatewayConfig: Sendable {
 
     public static let defaultDatabaseURL = "postgresql://postgres@127.0.0.1:54329/omnimeter"
 
+    /// The database of `scripts/run.sh` (`scripts/pg.sh url`): its port follows `OMNIMETER_PG_PORT`, so
+    /// that every command run in the same shell as the scripts finds the same database.
+    public static func defaultDatabaseURL(pgPort: String?) -> String {
+        guard let pgPort, let port = Int(pgPort), (1...65535).contains(port) else { return defaultDatabaseURL }
+        return "postgresql://postgres@127.0.0.1:\(port)/omnimeter"
+    }
+
+    /// The database, named for messages: without its password.
+    public var databaseName: String { DatabaseName.redacted(databaseURL) }
+
     public struct Invalid: Error, CustomStringConvertible {
         public var variable: String
         public var problem: String
@@ -62,7 +72,10 @@ public struct GatewayConfig: Sendable {
         case "1": allowPrivate = true
         case let other: throw Invalid(variable: "OMNIMETER_ALLOW_PRIVATE_CALLBACKS", problem: "expected 0 or 1, got \(other.debugDescription)")
         }
-        let databaseURL = value("OMNIMETER_DATABASE_URL") ?? defaultDatabaseURL
+        if let pgPort = value("OMNIMETER_PG_PORT"), Int(pgPort).map({ !(1...65535).contains($0) }) ?? true {
+            throw Invalid(variable: "OMNIMETER_PG_PORT", problem: "expected a port from 1 to 65535, got \(pgPort.debugDescription)")
+        }
+        let databaseURL = value("OMNIMETER_DATABASE_URL") ?? defaultDatabaseURL(pgPort: value("OMNIMETER_PG_PORT"))
         return GatewayConfig(
             databaseURL: databaseURL,
             readDatabaseURL: value("OMNIMETER_READ_DATABASE_URL") ?? databaseURL,
