@@ -39,7 +39,7 @@ from loadfault_audit import OPEN_STATES, sql_audit, wait_until_settled  # noqa: 
 from loadfault_schedule import MARKERS, Schedule  # noqa: E402
 from upstream_gate import UpstreamGate  # noqa: E402
 
-# the kinds that must each happen in a run; counted in the simulator's log, refusals in the gateway's
+# the kinds that must each happen in a run: counted in the simulator's log, refusals by probing the shut gate
 FAULT_KINDS = ["task_failure", "created_error", "lost_answer", "slow_answer", "query_error", "refused_connection"]
 
 
@@ -145,13 +145,21 @@ def run_events(state, schedule, gate, binary, database_url, port, admin_token, s
             harness.log(f"loadfault: t={now:5.1f}s upstream refuses connections for {detail:.1f}s")
             gate.close()
             state["refusal_checks"] += 1 if gate.refuses() else 0
-            # reopened on its own clock, so the events after it keep their moments
-            reopen = threading.Timer(detail, gate.open)
-            reopen.daemon = True
-            reopen.start()
+            # probed and reopened on its own clock, so the events after it keep their moments
+            threading.Thread(target=refusal_window, args=(gate, detail, state), daemon=True).start()
 
 
-def count_faults(simulator_log, gateway_log, refused_answers):
+def refusal_window(gate, seconds, state):
+    """While the gate is shut, connects to it every 100 ms and counts the refusals (as the gateway meets them)."""
+    end = time.time() + seconds
+    while time.time() < end:
+        if gate.refuses():
+            state["probe_refusals"] += 1
+        time.sleep(0.1)
+    gate.open()
+
+
+def count_faults(simulator_log, gateway_log, refused_answers, probe_refusals):
     counts = collections.Counter({kind: 0 for kind in FAULT_KINDS})
     with open(simulator_log, errors="replace") as log:
         for line in log:
@@ -163,7 +171,9 @@ def count_faults(simulator_log, gateway_log, refused_answers):
     with open(gateway_log, errors="replace") as log:
         gate_failures = sum(1 for line in log if re.search(r"(?i)upstream", line) and not re.search(r"simulated", line)
                             and re.search(r"(?i)refused|unknown|unavailable|closed|deadline|timeout|connect", line))
-    counts["refused_connection"] = gate_failures + refused_answers
+    counts["gateway_saw"] = gate_failures + refused_answers
+    # connections refused while the gate was shut; the gateway's own calls then wait, fail or are cut
+    counts["refused_connection"] = probe_refusals
     return counts
 
 
@@ -186,7 +196,7 @@ def one_run(args, binary, seed, seconds):
     gate.open()
     port = harness.free_port()
     admin_token = "loadfault-" + uuid.uuid4().hex
-    state = {"gateway": None, "kills": 0, "pg_restarts": 0, "refusal_checks": 0}
+    state = {"gateway": None, "kills": 0, "pg_restarts": 0, "refusal_checks": 0, "probe_refusals": 0}
     tallies = []
     try:
         start_gateway(state, binary, database_url, gate.url, port, admin_token, gateway_log_name)
@@ -228,7 +238,7 @@ def one_run(args, binary, seed, seconds):
                coalesce(sum(charged_micros + late_charged_micros), 0), coalesce(sum(released_micros), 0)
         FROM tasks WHERE state NOT IN {OPEN_STATES}""")[0]
     by_state = harness.psql(args.database, "SELECT state, count(*) FROM tasks GROUP BY state ORDER BY state")
-    faults = count_faults(simulator_log, gateway_log, refused.get("502/5000", 0))
+    faults = count_faults(simulator_log, gateway_log, refused.get("502/5000", 0), state["probe_refusals"])
     missing = [kind for kind in FAULT_KINDS if faults[kind] == 0]
     if state["refusal_checks"] < len(schedule.upstream_down):
         missing.append("refused_connection (a window where the gate did not refuse)")
@@ -240,7 +250,8 @@ def one_run(args, binary, seed, seconds):
     print(f"  refused          {sum(refused.values())}" + "".join(f"  [{code}: {n}]" for code, n in sorted(refused.items())))
     print(f"  unanswered       {sum(t.unanswered for t in tallies)} (no answer after 5 tries)")
     print("  upstream faults  " + ", ".join(f"{kind} {faults[kind]}" for kind in FAULT_KINDS)
-          + f" (the gate refused a probe in {state['refusal_checks']} of {len(schedule.upstream_down)} windows)")
+          + f" (probes refused in {state['refusal_checks']} of {len(schedule.upstream_down)} windows; the gateway logged"
+          f" {faults['gateway_saw']} upstream call failures of its own or answered 502/5000)")
     print("  tasks in the db  " + ", ".join(f"{state_}: {n}" for state_, n in by_state))
     print(f"  settled          charged {ended[0]} ({int(ended[2]) / 1e6:.6f}), released {ended[1]} (released total {int(ended[3]) / 1e6:.6f})")
     print(f"  open after wait  {still_open}")
