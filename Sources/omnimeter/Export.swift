@@ -36,7 +36,7 @@ struct Export: AsyncParsableCommand {
             tenant = id
         }
 
-        let pool = PostgresPool(url: config.databaseURL, maxConnections: 1, logger: logger)
+        let pool = PostgresPool(url: config.readDatabaseURL, maxConnections: 1, logger: logger)
         let export = UsageExport(pool: pool)
         // A file is written beside its final name and renamed when complete, so a cron job never
         // leaves a truncated export under the name a reader expects.

@@ -6,10 +6,12 @@ import Postgres
 /// view of what admins set. Route handlers only read input and shape answers; SQL lives in Accounting.
 struct AdminRoutes: Sendable {
     let pool: PostgresPool
+    let readPool: PostgresPool
     let authenticator: AdminAuthenticator
 
-    init(config: GatewayConfig, pool: PostgresPool) {
+    init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil) {
         self.pool = pool
+        self.readPool = readPool ?? pool
         self.authenticator = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)
     }
 
@@ -24,7 +26,7 @@ struct AdminRoutes: Sendable {
         registerGrants(on: admin)
         registerAudit(on: admin)
         AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
-        ReportRoutes(pool: pool).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
+        ReportRoutes(pool: pool, readPool: readPool).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
     }
 

@@ -9,11 +9,14 @@ import ServiceLifecycle
 public struct Gateway: Sendable {
     public let config: GatewayConfig
     public let pool: PostgresPool
+    /// Reports, exports and listings; the primary's pool unless a replica is configured. Money never reads here.
+    public let readPool: PostgresPool
     public let logger: Logger
 
-    public init(config: GatewayConfig, pool: PostgresPool, logger: Logger) {
+    public init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, logger: Logger) {
         self.config = config
         self.pool = pool
+        self.readPool = readPool ?? pool
         self.logger = logger
     }
 
@@ -40,7 +43,7 @@ public struct Gateway: Sendable {
         if let follower {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }
-        AdminRoutes(config: config, pool: pool).register(on: router)
+        AdminRoutes(config: config, pool: pool, readPool: readPool).register(on: router)
         SelfServiceRoutes(pool: pool).register(on: router)  // /v1/usage, /v1/statements (scope usage:read)
         return router
     }

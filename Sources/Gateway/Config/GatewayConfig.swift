@@ -4,6 +4,9 @@ import Foundation
 /// A bad value stops the program at start with one line naming the variable.
 public struct GatewayConfig: Sendable {
     public var databaseURL: String
+    /// Reports, exports and listings read here (`OMNIMETER_READ_DATABASE_URL`, default the primary);
+    /// money decisions never do (`deploy/README.md`, "Read replica").
+    public var readDatabaseURL: String
     public var listenHost: String
     public var listenPort: Int
     public var adminToken: String?
@@ -17,6 +20,9 @@ public struct GatewayConfig: Sendable {
     public var databasePoolSize: Int
     /// A name for this process in leases and logs (`OMNIMETER_INSTANCE_ID`, default host and pid).
     public var instanceID: String
+
+    /// True when reads have a database of their own (a replica) rather than the primary.
+    public var hasReadReplica: Bool { readDatabaseURL != databaseURL }
 
     public static let defaultDatabaseURL = "postgresql://postgres@127.0.0.1:54329/omnimeter"
 
@@ -69,8 +75,10 @@ public struct GatewayConfig: Sendable {
         if let pgPort = value("OMNIMETER_PG_PORT"), Int(pgPort).map({ !(1...65535).contains($0) }) ?? true {
             throw Invalid(variable: "OMNIMETER_PG_PORT", problem: "expected a port from 1 to 65535, got \(pgPort.debugDescription)")
         }
+        let databaseURL = value("OMNIMETER_DATABASE_URL") ?? defaultDatabaseURL(pgPort: value("OMNIMETER_PG_PORT"))
         return GatewayConfig(
-            databaseURL: value("OMNIMETER_DATABASE_URL") ?? defaultDatabaseURL(pgPort: value("OMNIMETER_PG_PORT")),
+            databaseURL: databaseURL,
+            readDatabaseURL: value("OMNIMETER_READ_DATABASE_URL") ?? databaseURL,
             listenHost: host,
             listenPort: port,
             adminToken: value("OMNIMETER_ADMIN_TOKEN"),

@@ -10,9 +10,12 @@ import Postgres
 /// the gateway's group or on the admin API's own (child) context alike.
 public struct ReportRoutes: Sendable {
     let pool: PostgresPool
+    /// Reports, the export and the listings read here (a replica when configured); reconcile checks the primary.
+    let readPool: PostgresPool
 
-    public init(pool: PostgresPool) {
+    public init(pool: PostgresPool, readPool: PostgresPool? = nil) {
         self.pool = pool
+        self.readPool = readPool ?? pool
     }
 
     public func register<Context: RequestContext>(on group: RouterGroup<Context>) {
@@ -37,7 +40,7 @@ public struct ReportRoutes: Sendable {
         if let keyID, try await APIKeyStore(pool: pool).get(keyID) == nil {
             throw AdminAPIError.notFound("key \(keyID.uuidString.lowercased())")
         }
-        let result = try await UsageReport(pool: pool).run(period: period, groupBy: groupBy, tenantID: tenantID, keyID: keyID)
+        let result = try await UsageReport(pool: readPool).run(period: period, groupBy: groupBy, tenantID: tenantID, keyID: keyID)
         return try JSONResponse.make(UsageReportBody(result))
     }
 
@@ -47,7 +50,7 @@ public struct ReportRoutes: Sendable {
         let parameters = ReportParameters(request)
         let period = try parameters.period()
         let tenantID = try parameters.uuid("tenant_id")
-        let export = UsageExport(pool: pool)
+        let export = UsageExport(pool: readPool)
         guard try await export.canExport(tenantID: tenantID) else {
             throw AdminAPIError.notFound("tenant \(tenantID?.uuidString.lowercased() ?? "")")
         }
@@ -86,7 +89,7 @@ public struct ReportRoutes: Sendable {
             tenantID: try parameters.uuid("tenant_id"), keyID: try parameters.uuid("key_id"),
             state: try parameters.choice("status", TaskState.self), from: window.from, to: window.to,
             limit: try parameters.limit(), cursor: try parameters.cursor(TaskListing.cursor))
-        return try JSONResponse.make(PageBody(try await TaskListing(pool: pool).page(filter)))
+        return try JSONResponse.make(PageBody(try await TaskListing(pool: readPool).page(filter)))
     }
 
     /// One task as the listing shows it; an id that is not a UUID names nothing (404).
@@ -104,7 +107,7 @@ public struct ReportRoutes: Sendable {
         let filter = LedgerFilter(
             tenantID: tenantID, kind: try parameters.choice("kind", LedgerKind.self), from: window.from, to: window.to,
             limit: try parameters.limit(), cursor: try parameters.cursor(LedgerListing.cursor))
-        guard let page = try await LedgerListing(pool: pool).page(filter) else {
+        guard let page = try await LedgerListing(pool: readPool).page(filter) else {
             throw AdminAPIError.notFound("tenant \(tenantID.uuidString.lowercased())")
         }
         return try JSONResponse.make(PageBody(page))
