@@ -39,6 +39,7 @@ public struct Gateway: Sendable {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }
         AdminRoutes(config: config, pool: pool).register(on: router)
+        ConsoleRoutes(config: config, pool: pool).register(on: router)
         return router
     }
 
