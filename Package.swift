@@ -93,18 +93,34 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "KlingTests", dependencies: ["Kling", "Pricing"]),
+        // What the test targets share: the test database, tenants and keys made through the stores, tasks,
+        // ledger probes, the callback receiver, the seeded generator. A library, since test targets
+        // cannot depend on each other.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Accounting", "Postgres", "Kling", "Pricing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        // The price book and the pricing rules alone: pure, no database.
+        .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
+        .testTarget(name: "KlingTests", dependencies: ["Kling", "Pricing", "TestSupport"]),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Postgres", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         // Accounting against a real PostgreSQL: ledger, reserve, settle, invariants.
-        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "Postgres", "Pricing", "Kling"]),
+        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "Postgres", "Pricing", "Kling", "TestSupport"]),
         // The HTTP APIs in-process against a real PostgreSQL and the simulator.
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Simulator", "Accounting", "Postgres", "Kling", "Pricing",
+                "Gateway", "Simulator", "Accounting", "Postgres", "Kling", "Pricing", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -117,18 +133,18 @@ let package = Package(
         .testTarget(
             name: "AdminTests",
             dependencies: [
-                "Gateway", "Accounting", "Postgres", "Kling", "Pricing",
+                "Gateway", "Accounting", "Postgres", "Kling", "Pricing", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Reports, exports and reconcile against a real PostgreSQL, the routes in-process.
-        .testTarget(name: "ReportsTests", dependencies: ["Gateway", "Accounting", "Postgres", "Kling", "Pricing", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Gateway", "Accounting", "Postgres", "Kling", "Pricing", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(
             name: "SimulatorTests",
             dependencies: [
-                "Simulator", "Kling", "Pricing",
+                "Simulator", "Kling", "Pricing", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,7 +3,7 @@ import Postgres
 
 /// The only way money moves: one immutable ledger row, and in the same statement the cached
 /// balances of the tenant and key and the monthly charge totals it affects. Always called inside the
-/// caller's transaction, beside the state change that causes the movement (DESIGN.md, invariant 1).
+/// caller's transaction, beside the state change that causes the movement (docs/money.md, invariant 1).
 ///
 /// Callers lock the tenant row, then the key row, before calling (the one fixed lock order).
 public enum Ledger {

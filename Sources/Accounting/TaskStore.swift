@@ -1,4 +1,5 @@
 import Foundation
+import Kling
 import Postgres
 
 /// Tasks and the money they hold: every function here is one transaction, and every money movement
@@ -13,7 +14,7 @@ public struct TaskStore: Sendable {
     // MARK: reading
 
     /// A tenant's task on one endpoint, by omnimeter's id or the tenant's own external_task_id.
-    public func find(tenantID: UUID, endpoint: String, idOrExternalID: String) async throws -> TaskRecord? {
+    public func find(tenantID: UUID, endpoint: OmniEndpoint, idOrExternalID: String) async throws -> TaskRecord? {
         let asUUID = UUID(uuidString: idOrExternalID)
         let row = try await pool.queryFirst("""
             SELECT \(unescaped: TaskRecord.columns) FROM tasks
@@ -30,7 +31,7 @@ public struct TaskStore: Sendable {
     }
 
     /// A page of a tenant's tasks on one endpoint, newest first.
-    public func list(tenantID: UUID, endpoint: String, pageNumber: Int, pageSize: Int) async throws -> [TaskRecord] {
+    public func list(tenantID: UUID, endpoint: OmniEndpoint, pageNumber: Int, pageSize: Int) async throws -> [TaskRecord] {
         let offset = (pageNumber - 1) * pageSize
         return try await pool.query("""
             SELECT \(unescaped: TaskRecord.columns) FROM tasks
@@ -86,11 +87,11 @@ public struct TaskStore: Sendable {
 
             guard let inserted = try await connection.queryFirst("""
                 INSERT INTO tasks (id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference,
-                                   price_version, price_request, request_body, external_task_id, callback_url, state,
+                                   price_version, price_request, priced_request, request_body, external_task_id, callback_url, state,
                                    currency, reserved_micros, next_poll_at, lease_owner, lease_until)
                 VALUES (\(request.taskID), \(tenantID), \(keyID), \(request.endpoint), \(request.model), \(request.mode),
                         \(request.resolution), \(request.sound), \(request.videoReference), \(request.priceVersion),
-                        \(request.estimate), \(request.requestBody), \(request.externalTaskID), \(request.callbackURL),
+                        \(request.estimate), \(request.pricedRequest), \(request.requestBody), \(request.externalTaskID), \(request.callbackURL),
                         'reserved', \(request.currency), \(amount),
                         now() + make_interval(secs => \(request.leaseSeconds)), \(request.leaseOwner),
                         now() + make_interval(secs => \(request.leaseSeconds)))

@@ -14,7 +14,7 @@ struct Serve: AsyncParsableCommand {
         do {
             _ = try await Startup.migrate(pool, logger: logger)
         } catch {
-            Startup.fail("omnimeter serve: migrations failed: \(error)")
+            Startup.databaseFailure("serve", config, error)
         }
         GatewayMetrics.bootstrap()  // once per process: swift-metrics allows a single backend
         let gateway = Gateway(config: config, pool: pool, logger: logger)

@@ -2,7 +2,7 @@ import Accounting
 import Hummingbird
 import Postgres
 
-/// The admin API (`/admin/v1/…`, CONTRACT.md "Admin API"), and `GET /v1/account`, the tenant's own
+/// The admin API (`/admin/v1/…`, docs/api.md "Admin API"), and `GET /v1/account`, the tenant's own
 /// view of what admins set. Route handlers only read input and shape answers; SQL lives in Accounting.
 struct AdminRoutes: Sendable {
     let pool: PostgresPool

@@ -23,7 +23,7 @@ public struct Gateway: Sendable {
     /// Follows tasks upstream; nil when no upstream is configured.
     public var follower: TaskFollower? {
         guard let url = config.upstreamURL else { return nil }
-        let upstream = UpstreamClient(http: HTTPClient.shared, baseURL: url, apiKey: config.upstreamKey)
+        let upstream = UpstreamClient(baseURL: url, apiKey: config.upstreamKey)
         return TaskFollower(tasks: tasks, prices: prices, upstream: upstream, config: config, logger: logger)
     }
 
@@ -31,10 +31,12 @@ public struct Gateway: Sendable {
     public func makeRouter() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
         OperationsRoutes(pool: pool).register(on: router)  // first: its metrics middleware must wrap every route
+        router.add(middleware: RoutePolicyMiddleware())  // unknown query parameters, 404 and 405 bodies
         HealthRoutes(pool: pool).register(on: router)
         let follower = self.follower
+        let intake = TaskIntake(tasks: tasks, prices: prices, submitter: follower?.submitter, config: config)
         TenantRoutes(authentication: TenantAuthentication(authenticator: KeyAuthenticator(pool: pool)),
-                     tasks: tasks, prices: prices, follower: follower, config: config).register(on: router)
+                     tasks: tasks, intake: intake).register(on: router)
         if let follower {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }

@@ -2,7 +2,7 @@ import Hummingbird
 import Kling
 
 /// An upstream error answer `{"code":C,"message":"…","request_id":"…"}`,
-/// with the codes of KLING.md.
+/// with the codes of docs/upstream.md.
 struct SimulatorError: Error, Sendable {
     var status: HTTPResponse.Status
     var code: Int

@@ -19,6 +19,7 @@ public struct ReportRoutes: Sendable {
         group.get("reports/usage") { request, _ in try await usage(request) }
         group.get("reports/usage.csv") { request, context in try await usageCSV(request, logger: context.logger) }
         group.get("tasks") { request, _ in try await tasks(request) }
+        group.get("tasks/{id}") { _, context in try await task(context.parameters.get("id") ?? "") }
         group.get("tenants/{id}/ledger") { request, context in try await ledger(request, tenant: context.parameters.get("id") ?? "") }
         group.get("reconcile") { _, _ in try JSONResponse.make(try await Reconciliation(pool: pool).run()) }
     }
@@ -27,7 +28,16 @@ public struct ReportRoutes: Sendable {
         let parameters = ReportParameters(request)
         let period = try parameters.period()
         let groupBy = try parameters.grouping()
-        let result = try await UsageReport(pool: pool).run(period: period, groupBy: groupBy)
+        let tenantID = try parameters.uuid("tenant_id")
+        let keyID = try parameters.uuid("key_id")
+        // a filter naming nothing is a mistake to say, not an empty report (as the CSV's tenant_id)
+        guard try await UsageExport(pool: pool).canExport(tenantID: tenantID) else {
+            throw AdminAPIError.notFound("tenant \(tenantID?.uuidString.lowercased() ?? "")")
+        }
+        if let keyID, try await APIKeyStore(pool: pool).get(keyID) == nil {
+            throw AdminAPIError.notFound("key \(keyID.uuidString.lowercased())")
+        }
+        let result = try await UsageReport(pool: pool).run(period: period, groupBy: groupBy, tenantID: tenantID, keyID: keyID)
         return try JSONResponse.make(UsageReportBody(result))
     }
 
@@ -77,6 +87,14 @@ public struct ReportRoutes: Sendable {
             state: try parameters.choice("status", TaskState.self), from: window.from, to: window.to,
             limit: try parameters.limit(), cursor: try parameters.cursor(TaskListing.cursor))
         return try JSONResponse.make(PageBody(try await TaskListing(pool: pool).page(filter)))
+    }
+
+    /// One task as the listing shows it; an id that is not a UUID names nothing (404).
+    func task(_ idText: String) async throws -> Response {
+        guard let id = UUID(uuidString: idText), let task = try await TaskListing(pool: pool).task(id: id) else {
+            throw AdminAPIError.notFound("task \(idText)")
+        }
+        return try JSONResponse.make(task)
     }
 
     func ledger(_ request: Request, tenant idText: String) async throws -> Response {
