@@ -131,7 +131,8 @@ import Testing
             #expect(!page.text.contains("<img"))
             let key = try await browser.post("\(location)/keys", [("name", "ci key"), ("budget_micros", "5000000"), ("csrf", csrf)])
             #expect(key.status == .created)
-            let secret = String(try #require(key.text.range(of: "<code id=\"new-key-secret\">")).upperBound...).prefix { $0 != "<" }
+            let marker = try #require(key.text.range(of: "<code id=\"new-key-secret\">"))
+            let secret = String(key.text[marker.upperBound...].prefix { $0 != "<" })
             #expect(secret.hasPrefix("omk_"))
             let form = [("amount_micros", "12345678"), ("reason", "first top-up"), ("idempotency_key", "console-test-\(tenantID)"), ("csrf", csrf)]
             #expect(try await browser.post("\(location)/credits", form).status == .seeOther)

@@ -43,6 +43,17 @@ enum RouteTable {
         "GET /admin/v1/reports/usage.csv": ["from", "to", "tenant_id"],
         "GET /admin/v1/reconcile": [],
         "GET /admin/v1/audit": ["limit", "cursor", "resource_id"],
+        // the web console and portal (HTML; their own error pages, so no query policy of the API families)
+        "GET /console/style.css": [], "GET /console/login": [], "POST /console/login": [], "POST /console/logout": [],
+        "GET /console/": [], "GET /console/tenants": ["cursor"], "POST /console/tenants": [],
+        "GET /console/tenants/{id}": [], "POST /console/tenants/{id}": [], "POST /console/tenants/{id}/credits": [],
+        "POST /console/tenants/{id}/keys": [], "POST /console/keys/{id}/revoke": [],
+        "GET /console/tasks": ["tenant_id", "status", "from", "to", "cursor"],
+        "GET /console/tenants/{id}/ledger": ["kind", "from", "to", "cursor"], "GET /console/prices": [],
+        "GET /console/reports": ["from", "to", "group_by"], "GET /console/reports/usage.csv": ["from", "to", "tenant_id"],
+        "GET /console/reconcile": [], "GET /console/audit": ["cursor"],
+        "GET /portal/style.css": [], "GET /portal/login": [], "POST /portal/login": [], "POST /portal/logout": [],
+        "GET /portal/": [], "GET /portal/tasks": ["status", "from", "to", "cursor"],
         // operations
         "GET /healthz": [],
         "GET /readyz": [],
