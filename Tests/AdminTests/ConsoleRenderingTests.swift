@@ -64,6 +64,13 @@ import Testing
         #expect(!svg.contains("class=\"bar"))
     }
 
+    @Test func daysWithNothingSitOnAZeroLineAtTheBottom() {
+        let svg = SVGChart.bars([ChartPoint(label: "a", value: 0), ChartPoint(label: "b", value: 0)], title: "Charged", format: MoneyText.text)
+        #expect(svg.contains("y1=\"214\" x2=\"748\" y2=\"214\""))  // top 24 + plot 190
+        #expect(svg.contains(">0.00</text>"))
+        #expect(!svg.contains("class=\"value\""))
+    }
+
     @Test func aChartOfOneDayDrawsOneFullHeightBar() {
         let svg = SVGChart.bars([ChartPoint(label: "12-01", value: 84_000)], title: "Charged", format: MoneyText.text)
         #expect(svg.components(separatedBy: "<rect class=\"bar\"").count == 2)

@@ -99,7 +99,7 @@ class Server:
         found, cursor = [], None
         while True:
             page = self.admin("GET", "/admin/v1/tenants?limit=200" + (f"&cursor={cursor}" if cursor else ""))
-            found += [t for t in page["items"] if t["name"] == name]
+            found += [t for t in page["data"] if t["name"] == name]
             cursor = page.get("next_cursor")
             if not cursor:
                 return found
@@ -169,6 +169,13 @@ def main():
     def go(path):
         driver.get(server.base + path)
 
+    def at(path, seconds=10):
+        """Whether the browser reaches `path` (a click navigates after it returns)."""
+        deadline = time.time() + seconds
+        while driver.current_url != server.base + path and time.time() < deadline:
+            time.sleep(0.1)
+        return driver.current_url == server.base + path
+
     def no_alert():
         try:
             text = driver.switch_to.alert.text
@@ -189,7 +196,7 @@ def main():
 
     def signs_in():
         sign_in_console(server.admin_token)
-        expect(driver.current_url == server.base + "/console/", f"after sign-in at {driver.current_url}")
+        expect(at("/console/"), f"after sign-in at {driver.current_url}")
         cookie = driver.get_cookie("omnimeter_console")
         expect(cookie and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict", f"cookie {cookie}")
         expect(driver.find_elements(By.CSS_SELECTOR, "svg.chart"), "the overview has no chart")
@@ -267,7 +274,7 @@ def main():
     def signs_out():
         go("/console/")
         driver.find_element(By.CSS_SELECTOR, "form.signout button").click()
-        expect(driver.current_url == server.base + "/console/login", f"after sign-out at {driver.current_url}")
+        expect(at("/console/login"), f"after sign-out at {driver.current_url}")
         go("/console/tenants")
         expect(driver.current_url == server.base + "/console/login", "a page opened after sign-out")
 
@@ -276,7 +283,7 @@ def main():
         field = driver.find_element(By.NAME, "key")
         field.send_keys(state["key"])
         field.submit()
-        expect(driver.current_url == server.base + "/portal/", f"after portal sign-in at {driver.current_url}")
+        expect(at("/portal/"), f"after portal sign-in at {driver.current_url}")
         no_alert()
         expect(driver.find_element(By.ID, "available").text == "25.00 USD", driver.find_element(By.ID, "available").text)
         expect(driver.find_element(By.ID, "tenant-name").text == HOSTILE, "the portal does not show the name as text")
@@ -287,7 +294,7 @@ def main():
         token = server.admin("POST", "/admin/v1/tokens", {"name": "browser finance", "role": "finance"})["token"]
         driver.delete_all_cookies()
         sign_in_console(token)
-        expect(driver.current_url == server.base + "/console/", f"finance sign-in at {driver.current_url}")
+        expect(at("/console/"), f"finance sign-in at {driver.current_url}")
         go("/console/tenants")
         expect(not driver.find_elements(By.ID, "create-tenant"), "finance sees the create form")
         driver.get(state["tenant_url"])

@@ -26,9 +26,11 @@ enum SVGChart {
         let highest = max(0, points.map(\.value).max() ?? 0)
         let lowest = min(0, points.map(\.value).min() ?? 0)
         // the span is geometry only: amounts are printed from the integers
+        // all zero: the zero line sits at the bottom, as it would under any positive bar
+        let ceiling = highest == lowest ? 1.0 : Double(highest)
         let span = highest == lowest ? 1.0 : Double(highest) - Double(lowest)
         func y(_ value: Int64) -> Double {
-            Double(top) + (Double(highest) - Double(value)) / span * Double(plotHeight)
+            Double(top) + (ceiling - Double(value)) / span * Double(plotHeight)
         }
         let zero = y(0)
         // axes and y labels
