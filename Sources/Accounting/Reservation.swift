@@ -29,6 +29,8 @@ public struct ReservationRequest: Sendable {
     /// longest in-request submission (3 × (30 s create + 15 s lookup)).
     public var leaseOwner: String
     public var leaseSeconds: Int
+    /// The tenant's rate-card version the price was computed at (0: no card).
+    public var pricingVersion: Int = 0
 
     public init(taskID: UUID = UUID(), key: AuthenticatedKey, endpoint: OmniEndpoint, model: String, mode: String?, resolution: String?,
                 sound: Bool, videoReference: Bool, priceVersion: Int, requestBody: PostgresJSON, reserveMicros: Int64,

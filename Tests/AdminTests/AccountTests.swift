@@ -26,7 +26,7 @@ import Testing
             #expect(tenant["monthly_budget_micros"] == 9_000_000)
             #expect(tenant["rpm_limit"] == 30)
             #expect(tenant["max_concurrent_tasks"] == .null)
-            #expect(tenant["balance"] == ["credits_micros": 12_000_000, "charged_micros": 0, "reserved_micros": 0, "available_micros": 17_000_000])
+            #expect(tenant["balance"] == ["credits_micros": 12_000_000, "charged_micros": 0, "reserved_micros": 0, "available_micros": 17_000_000, "grants_micros": 0])
             let ownKey = try #require(reply["data"]?["key"])
             #expect(ownKey["id"]?.stringValue == key.id)
             #expect(ownKey["name"] == "ci")

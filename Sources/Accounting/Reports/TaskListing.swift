@@ -11,8 +11,9 @@ public struct TaskSummary: Sendable, Encodable {
     public var mode: String?
     public var resolution: String?
     public var state: TaskState
-    /// The price book version the task was priced with.
+    /// The price book version the task was priced with, and the tenant's rate-card version (0: none).
     public var priceVersion: Int
+    public var pricingVersion: Int
     public var billingState: String
     public var currency: String
     public var reservedMicros: Int64
@@ -27,8 +28,8 @@ public struct TaskSummary: Sendable, Encodable {
     public var endedAt: Date?
 
     static let columns: StaticString = """
-        id, tenant_id, key_id, endpoint, model, mode, resolution, state, price_version, currency, reserved_micros, charged_micros,
-        released_micros, late_charged_micros, billable_seconds, images, external_task_id, upstream_task_id, created_at, ended_at,
+        id, tenant_id, key_id, endpoint, model, mode, resolution, state, price_version, pricing_version, currency, reserved_micros,
+        charged_micros, released_micros, late_charged_micros, billable_seconds, images, external_task_id, upstream_task_id, created_at, ended_at,
         (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
         """
 
@@ -46,6 +47,7 @@ public struct TaskSummary: Sendable, Encodable {
         }
         self.state = state
         priceVersion = try row.decode(Int.self, "price_version")
+        pricingVersion = try row.decode(Int.self, "pricing_version")
         currency = try row.decode(String.self, "currency")
         reservedMicros = try row.decode(Int64.self, "reserved_micros")
         chargedMicros = try row.decode(Int64.self, "charged_micros")
@@ -61,8 +63,9 @@ public struct TaskSummary: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, tenantID, keyID, endpoint, model, mode, resolution, state, priceVersion, billing, billingState, currency, reservedMicros, chargedMicros,
-             releasedMicros, lateChargedMicros, billableSeconds, images, externalTaskID, upstreamTaskID, createdAt, endedAt
+        case id, tenantID, keyID, endpoint, model, mode, resolution, state, priceVersion, pricingVersion, billing, billingState, currency,
+             reservedMicros, chargedMicros, releasedMicros, lateChargedMicros, billableSeconds, images, externalTaskID, upstreamTaskID,
+             createdAt, endedAt
     }
 
     /// Every field, absent ones as null, so that clients see one shape; ids in lower case, as the database writes them.
@@ -77,6 +80,7 @@ public struct TaskSummary: Sendable, Encodable {
         try c.encode(resolution, forKey: .resolution)
         try c.encode(state, forKey: .state)
         try c.encode(priceVersion, forKey: .priceVersion)
+        try c.encode(pricingVersion, forKey: .pricingVersion)
         try c.encode(billing, forKey: .billing)
         try c.encode(billingState, forKey: .billingState)
         try c.encode(currency, forKey: .currency)

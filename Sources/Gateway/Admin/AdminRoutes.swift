@@ -20,7 +20,10 @@ struct AdminRoutes: Sendable {
         registerCredits(on: admin)
         registerKeys(on: admin)
         registerPrices(on: admin)
+        registerPricing(on: admin)
+        registerGrants(on: admin)
         registerAudit(on: admin)
+        AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
         ReportRoutes(pool: pool).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
     }

@@ -42,6 +42,7 @@ public struct Gateway: Sendable {
         }
         AdminRoutes(config: config, pool: pool).register(on: router)
         ConsoleRoutes(config: config, pool: pool).register(on: router)
+        SelfServiceRoutes(pool: pool).register(on: router)  // /v1/usage, /v1/statements (scope usage:read)
         return router
     }
 
@@ -59,11 +60,14 @@ public struct Gateway: Sendable {
 
     /// The background services beside the HTTP server.
     public func makeBackgroundServices() -> [any Service] {
-        guard let follower else { return [] }
+        // grants expire on time whether or not an upstream is configured
+        let expiry = GrantExpiryService(grants: GrantStore(pool: pool), tick: .seconds(1), logger: logger)
+        guard let follower else { return [expiry] }
         let tick = min(config.pollInterval, .seconds(1))
         return [
             TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: tick, logger: logger),
             makeCallbackDelivery(),
+            expiry,
         ]
     }
 

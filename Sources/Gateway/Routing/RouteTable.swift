@@ -19,6 +19,8 @@ enum RouteTable {
         "POST /v1/estimate/images/omni-image": [],
         "GET /v1/account": [],
         "POST /v1/upstream-callbacks/{task_id}": [],
+        "GET /v1/usage": ["from", "to", "group_by"],
+        "GET /v1/statements/{month}": [],
         // admin API
         "POST /admin/v1/tokens": [],
         "GET /admin/v1/tokens": [],
@@ -36,6 +38,14 @@ enum RouteTable {
         "GET /admin/v1/prices": [],
         "PUT /admin/v1/prices": [],
         "GET /admin/v1/prices/{version}": [],
+        // rate cards and credit grants (docs/money.md)
+        "GET /admin/v1/tenants/{id}/pricing": [],
+        "PUT /admin/v1/tenants/{id}/pricing": [],
+        "DELETE /admin/v1/tenants/{id}/pricing": [],
+        "POST /admin/v1/tenants/{id}/grants": [],
+        "GET /admin/v1/tenants/{id}/grants": [],
+        "GET /admin/v1/grants/{id}": [],
+        "POST /admin/v1/grants/{id}/void": [],
         "GET /admin/v1/tasks": ["tenant_id", "key_id", "status", "from", "to", "limit", "cursor"],
         "GET /admin/v1/tasks/{id}": [],
         "GET /admin/v1/tenants/{id}/ledger": ["kind", "from", "to", "limit", "cursor"],
@@ -54,6 +64,9 @@ enum RouteTable {
         "GET /console/reconcile": [], "GET /console/audit": ["cursor"],
         "GET /portal/style.css": [], "GET /portal/login": [], "POST /portal/login": [], "POST /portal/logout": [],
         "GET /portal/": [], "GET /portal/tasks": ["status", "from", "to", "cursor"],
+        "GET /admin/v1/tenants/{id}/statements/{month}": [],
+        "POST /admin/v1/periods/{month}/close": [],
+        "GET /admin/v1/periods/{month}": [],
         // operations
         "GET /healthz": [],
         "GET /readyz": [],

@@ -40,6 +40,8 @@ public struct TaskIntake: Sendable {
         var priceVersion: Int
         var priced: PricedRequest
         var estimate: Estimate
+        /// The tenant's rate-card version the book was adjusted with (0: none).
+        var pricingVersion = 0
     }
 
     public func create(_ submission: Submission, logger: Logger) async throws -> Answer {
@@ -59,7 +61,7 @@ public struct TaskIntake: Sendable {
         let ourID = taskID.uuidString.lowercased()
         let callback = config.publicURL.map { "\($0.absoluteString.trimmingSuffix("/"))/v1/upstream-callbacks/\(ourID)" }
         let upstreamBody = JSONValue.object(parsed.upstreamBody(externalTaskID: ourID, callbackURL: callback))
-        let reservation = ReservationRequest(
+        var reservation = ReservationRequest(
             taskID: taskID, key: key, endpoint: submission.endpoint, model: parsed.model,
             mode: (parsed as? VideoRequest)?.mode, resolution: (parsed as? ImageRequest)?.resolution,
             sound: (parsed as? VideoRequest)?.sound ?? false, videoReference: (parsed as? VideoRequest)?.hasVideoReference ?? false,
@@ -68,6 +70,7 @@ public struct TaskIntake: Sendable {
             estimate: try PostgresJSON(encoding: priced.estimate),
             externalTaskID: parsed.externalTaskID, callbackURL: parsed.callbackURL, idempotency: idempotency,
             leaseOwner: config.instanceID, pricedRequest: try PostgresJSON(encoding: priced.priced))
+        reservation.pricingVersion = priced.pricingVersion
 
         let task: TaskRecord
         do {
@@ -125,10 +128,13 @@ public struct TaskIntake: Sendable {
         guard key.allows(model: parsed.model) else {
             throw KlingAPIError.notAllowed("model_name: \(parsed.model) is not allowed for this key")
         }
-        let (version, book) = try await prices.current()
+        let (version, listBook) = try await prices.current()
+        // the tenant's rate card turns the list book into its own (docs/money.md)
+        let (pricingVersion, book) = try await RateCardStore(pool: tasks.pool).effectiveBook(tenantID: key.tenantID, book: listBook)
         do {
             let priced = try Pricing.price(parsed.priceRequest, book: book)
-            return Priced(parsed: parsed, priceVersion: version, priced: priced, estimate: try Pricing.estimate(priced))
+            return Priced(parsed: parsed, priceVersion: version, priced: priced, estimate: try Pricing.estimate(priced),
+                          pricingVersion: pricingVersion)
         } catch let error as PricingError {
             throw KlingAPIError(KlingError(error))
         }
@@ -149,6 +155,9 @@ public struct TaskIntake: Sendable {
         var data = try JSONValue.decode(JSONResponse.encoder.encode(estimate))
         if case .object(var object) = data {
             object["price_version"] = .int(Int64(priced.priceVersion))
+            object["pricing_version"] = .int(Int64(priced.pricingVersion))
+            // the tenant's own unit price (per second or per image), after its rate card
+            if let unit = estimate.microsPerSecond ?? estimate.microsPerImage { object["unit_micros"] = .int(unit) }
             data = .object(object)
         }
         return data

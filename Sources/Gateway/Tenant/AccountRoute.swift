@@ -12,8 +12,11 @@ struct AccountRoute: Sendable {
     struct Account: Encodable, Sendable {
         let tenant: Tenant
         let key: APIKey
-        /// The secret that signs this tenant's callbacks (Standard Webhooks), shown to the tenant only.
-        let webhookSecret: String
+        /// The secret that signs this tenant's callbacks (Standard Webhooks), shown only to keys with
+        /// the scope `account:secrets` (absent otherwise).
+        let webhookSecret: String?
+        /// The tenant's credit grants, oldest first.
+        let grants: [CreditGrant]
     }
 
     func register(on router: Router<GatewayContext>) {
@@ -29,7 +32,9 @@ struct AccountRoute: Sendable {
                   let secret = try await tenants.webhookSecret(caller.tenantID) else {
                 throw KlingAPIError.unknownKey
             }
-            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: secret)))
+            let shown = caller.has(.accountSecrets) ? secret : nil  // every valid key may read the rest
+            let grants = try await GrantStore(pool: pool).list(tenantID: caller.tenantID) ?? []
+            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: shown, grants: grants)))
             return JSONResponse.kling(data, requestID: context.requestID)
         }
     }

@@ -22,7 +22,9 @@ struct TenantRoutes: Sendable {
         let estimates = Self.group(router, "v1/estimate", authentication)
         for endpoint in OmniEndpoint.allCases {
             estimates.post(RouterPath(endpoint.path)) { request, context in
-                let data = try await intake.estimate(endpoint, try await readBody(request, context), key: try context.caller())
+                let key = try context.caller()
+                try key.require(.tasksWrite)
+                let data = try await intake.estimate(endpoint, try await readBody(request, context), key: key)
                 return JSONResponse.kling(data, requestID: context.requestID)
             }
         }
@@ -46,6 +48,7 @@ struct TenantRoutes: Sendable {
 
     func create(_ endpoint: OmniEndpoint, _ request: Request, _ context: TenantContext) async throws -> Response {
         let key = try context.caller()
+        try key.require(.tasksWrite)
         if key.tenantSuspended { throw KlingAPIError.tenantSuspended } // before the body is read
         let submission = TaskIntake.Submission(
             key: key, endpoint: endpoint, body: try await readBody(request, context),
@@ -56,6 +59,7 @@ struct TenantRoutes: Sendable {
 
     func show(_ endpoint: OmniEndpoint, _ request: Request, _ context: TenantContext) async throws -> Response {
         let key = try context.caller()
+        try key.require(.tasksRead)
         guard let id = context.parameters.get("id"),
               let task = try await tasks.find(tenantID: key.tenantID, endpoint: endpoint, idOrExternalID: id)
         else { throw KlingAPIError.taskNotFound }
@@ -64,6 +68,7 @@ struct TenantRoutes: Sendable {
 
     func list(_ endpoint: OmniEndpoint, _ request: Request, _ context: TenantContext) async throws -> Response {
         let key = try context.caller()
+        try key.require(.tasksRead)
         let pageNumber = try Self.intParameter(request, "pageNum", default: 1, range: 1...1000)
         let pageSize = try Self.intParameter(request, "pageSize", default: 30, range: 1...500)
         let page = try await tasks.list(tenantID: key.tenantID, endpoint: endpoint, pageNumber: pageNumber, pageSize: pageSize)

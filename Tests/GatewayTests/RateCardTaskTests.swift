@@ -1,0 +1,31 @@
+import Accounting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Kling
+import Pricing
+import Testing
+
+/// A task keeps the rate-card version it was reserved with, beside the price-book version.
+@Suite struct RateCardTaskTests {
+    @Test func aTaskIsReservedAtTheTenantsCardAndKeepsItsVersion() async throws {
+        let token = "omt_ratecard_\(UUID().uuidString.prefix(8))"
+        let harness = try await Harness.make(environment: ["OMNIMETER_ADMIN_TOKEN": token])
+        let tenant = try await Database.tenant(harness.pool, credits: 10_000_000)
+        let card = try #require(try await RateCardStore(pool: harness.pool).put(tenantID: tenant.tenantID, PriceAdjustment(multiplier: "0.8"), actor: "test"))
+        #expect(card.version == 1)
+        try await harness.withClient { client in
+            let created = try await client.call(.post, "/kling/v1/videos/omni-video", key: tenant.secret,
+                                                body: #"{"prompt":"x","mode":"std","duration":5,"aspect_ratio":"1:1"}"#)
+            #expect(created.status == 200)
+            #expect(created.billing("reserved_micros") == 336_000)
+            let listed = try await client.call(.get, "/admin/v1/tasks?tenant_id=\(tenant.tenantID.uuidString.lowercased())", key: token)
+            let task = try #require(listed.json["data"]?.arrayValue?.first)
+            #expect(task["reserved_micros"] == 336_000)
+            #expect(task["price_version"] == 1)
+            #expect(task["pricing_version"] == 1)
+        }
+        #expect(try await Database.balance(harness.pool, tenant.tenantID).reserved == 336_000)
+        await harness.stop()
+    }
+}
