@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
@@ -50,8 +51,26 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.embedInCode("OpenAPI/openapi.json")]
+            resources: [
+                .embedInCode("OpenAPI/openapi.json"),
+                // the console's templates and stylesheet (Sources/Gateway/Console/Templates)
+                .embedInCode("Console/Templates/layout.mustache"),
+                .embedInCode("Console/Templates/login.mustache"),
+                .embedInCode("Console/Templates/error.mustache"),
+                .embedInCode("Console/Templates/overview.mustache"),
+                .embedInCode("Console/Templates/tenants.mustache"),
+                .embedInCode("Console/Templates/tenant.mustache"),
+                .embedInCode("Console/Templates/tasks.mustache"),
+                .embedInCode("Console/Templates/ledger.mustache"),
+                .embedInCode("Console/Templates/prices.mustache"),
+                .embedInCode("Console/Templates/reports.mustache"),
+                .embedInCode("Console/Templates/reconcile.mustache"),
+                .embedInCode("Console/Templates/audit.mustache"),
+                .embedInCode("Console/Templates/portal.mustache"),
+                .embedInCode("Console/Templates/style.css"),
+            ]
         ),
         .target(
             name: "Simulator",

@@ -56,6 +56,7 @@ if [ -z "${OMNIMETER_UPSTREAM_URL:-}" ]; then
   export OMNIMETER_POLL_INTERVAL_MS="${OMNIMETER_POLL_INTERVAL_MS:-1000}"
   echo "run.sh: upstream simulator on http://$SIM_LISTEN (set OMNIMETER_UPSTREAM_URL to use a real upstream)" >&2
 fi
+echo "run.sh: web console on http://$OMNIMETER_LISTEN/console/ (sign in with the admin token $OMNIMETER_ADMIN_TOKEN); tenants' portal on http://$OMNIMETER_LISTEN/portal/ (sign in with a tenant key)" >&2
 cat >&2 <<EOT
 run.sh: omnimeter on http://$OMNIMETER_LISTEN (pid $$). A first task, from another shell:
   A="Authorization: Bearer $OMNIMETER_ADMIN_TOKEN"; U=http://$OMNIMETER_LISTEN

@@ -29,3 +29,12 @@ swift build --build-tests
 # suites named Disruptive* restart the database: they run alone, after the others
 swift test --skip-build --disable-xctest --skip Disruptive "$@"
 swift test --skip-build --disable-xctest --no-parallel --filter Disruptive "$@"
+# the console and portal in a real browser (tests/browser): Debian's chromium and chromium-driver, Selenium from PyPI
+if [ $# -eq 0 ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver \
+      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+  fi
+  python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selenium
+  python3 tests/browser/console_test.py --binary "$(swift build --show-bin-path)/omnimeter"
+fi

@@ -44,6 +44,7 @@ public struct Gateway: Sendable {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }
         AdminRoutes(config: config, pool: pool, readPool: readPool).register(on: router)
+        ConsoleRoutes(config: config, pool: pool).register(on: router)
         SelfServiceRoutes(pool: pool).register(on: router)  // /v1/usage, /v1/statements (scope usage:read)
         return router
     }
