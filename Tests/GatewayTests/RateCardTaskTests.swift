@@ -28,4 +28,26 @@ import Testing
         #expect(try await Database.balance(harness.pool, tenant.tenantID).reserved == 336_000)
         await harness.stop()
     }
+
+    @Test func aTaskSettlesAtTheCardItWasReservedWithEvenAfterTheCardChanges() async throws {
+        let harness = try await Harness.make()
+        let tenant = try await Database.tenant(harness.pool, credits: 10_000_000)
+        let cards = RateCardStore(pool: harness.pool)
+        _ = try #require(try await cards.put(tenantID: tenant.tenantID, PriceAdjustment(multiplier: "0.8"), actor: "test"))
+        try await harness.withClient { client in
+            let created = try await client.call(.post, "/kling/v1/videos/omni-video", key: tenant.secret,
+                                                body: #"{"prompt":"x","mode":"std","duration":5,"aspect_ratio":"1:1"}"#)
+            #expect(created.status == 200)
+            #expect(created.billing("reserved_micros") == 336_000)
+        }
+        // a cheaper card after the reservation changes nothing for this task
+        _ = try #require(try await cards.put(tenantID: tenant.tenantID, PriceAdjustment(multiplier: "0.5"), actor: "test"))
+        try await harness.settleAll(tenantID: tenant.tenantID)
+        let taskID = try #require(try await harness.pool.queryFirst("SELECT id FROM tasks WHERE tenant_id = \(tenant.tenantID)")).decode(UUID.self, "id")
+        #expect(try await Database.ledgerKinds(harness.pool, taskID: taskID.uuidString) == ["reserve": 336_000, "charge": 336_000])
+        let balance = try await Database.balance(harness.pool, tenant.tenantID)
+        #expect(balance.charged == 336_000)
+        #expect(balance.reserved == 0)
+        await harness.stop()
+    }
 }
