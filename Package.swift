@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ"),
@@ -53,8 +54,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.embedInCode("OpenAPI/openapi.json")]
+            resources: [
+                .embedInCode("OpenAPI/openapi.json"),
+                // the console's templates and stylesheet (Sources/Gateway/Console/Templates)
+                .embedInCode("Console/Templates/layout.mustache"),
+                .embedInCode("Console/Templates/login.mustache"),
+                .embedInCode("Console/Templates/error.mustache"),
+                .embedInCode("Console/Templates/overview.mustache"),
+                .embedInCode("Console/Templates/tenants.mustache"),
+                .embedInCode("Console/Templates/tenant.mustache"),
+                .embedInCode("Console/Templates/tasks.mustache"),
+                .embedInCode("Console/Templates/ledger.mustache"),
+                .embedInCode("Console/Templates/prices.mustache"),
+                .embedInCode("Console/Templates/reports.mustache"),
+                .embedInCode("Console/Templates/reconcile.mustache"),
+                .embedInCode("Console/Templates/audit.mustache"),
+                .embedInCode("Console/Templates/portal.mustache"),
+                .embedInCode("Console/Templates/style.css"),
+            ]
         ),
         .target(
             name: "Simulator",
@@ -77,18 +96,34 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "KlingTests", dependencies: ["Kling", "Pricing"]),
+        // What the test targets share: the test database, tenants and keys made through the stores, tasks,
+        // ledger probes, the callback receiver, the seeded generator. A library, since test targets
+        // cannot depend on each other.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Accounting", "Postgres", "Kling", "Pricing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        // The price book and the pricing rules alone: pure, no database.
+        .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
+        .testTarget(name: "KlingTests", dependencies: ["Kling", "Pricing", "TestSupport"]),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Postgres", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         // Accounting against a real PostgreSQL: ledger, reserve, settle, invariants.
-        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "Postgres", "Pricing", "Kling"]),
+        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "Postgres", "Pricing", "Kling", "TestSupport"]),
         // The HTTP APIs in-process against a real PostgreSQL and the simulator.
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Simulator", "Accounting", "Postgres", "Kling", "Pricing",
+                "Gateway", "Simulator", "Accounting", "Postgres", "Kling", "Pricing", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -101,18 +136,18 @@ let package = Package(
         .testTarget(
             name: "AdminTests",
             dependencies: [
-                "Gateway", "Accounting", "Postgres", "Kling", "Pricing",
+                "Gateway", "Accounting", "Postgres", "Kling", "Pricing", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Reports, exports and reconcile against a real PostgreSQL, the routes in-process.
-        .testTarget(name: "ReportsTests", dependencies: ["Gateway", "Accounting", "Postgres", "Kling", "Pricing", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Gateway", "Accounting", "Postgres", "Kling", "Pricing", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(
             name: "SimulatorTests",
             dependencies: [
-                "Simulator", "Kling", "Pricing",
+                "Simulator", "Kling", "Pricing", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,27 +1,32 @@
 #!/usr/bin/env python3
 """Load and faults against a real gateway, then a full money audit (Python 3 standard library only).
 
-Tenants submit videos and images concurrently for a bounded time. Meanwhile the gateway is killed with
-SIGKILL and restarted --kills times, and PostgreSQL is restarted once. Clients behave as a careful
-tenant would: every create carries an Idempotency-Key, and a create that got no answer (or 503) is
-sent again with the same key. Then the script waits (bounded) until no task is open, asks
-GET /admin/v1/reconcile when the build has it, and checks every task and every tenant against the
-ledger in SQL:
+Every run is drawn from a seed (scripts/loadfault_schedule.py): tenants submit videos and images at
+seeded rates with a burst each; the gateway is SIGKILLed and restarted at seeded moments; PostgreSQL
+restarts once; the upstream (the built-in simulator) refuses connections for seeded windows (a gate in
+front of it closes, scripts/upstream_gate.py), fails tasks, answers 500 or loses the answer after it made
+the task, answers slowly (each create's fault is drawn from the seed and sent as a prompt marker), and
+fails some polls (--query-error-rate). Clients behave as a careful tenant would: every create carries an
+Idempotency-Key, and a create that got no answer (or 503) is sent again with the same key. Then the script
+waits (bounded) until no task is open, asks GET /admin/v1/reconcile, and checks every task and every
+tenant against the ledger in SQL (scripts/loadfault_audit.py).
 
-  lost           a task whose money is not resolved after the wait (still open, or charged + released
-                 != reserved), or a task a client was told was created that the database does not have
-  double-counted a task with more than one ledger row of a kind or ledger rows that disagree with it,
-                 or a tenant or key whose cached balance differs from its ledger sums
+It prints the seed, the schedule and its fingerprint, a count per upstream fault kind, and lost and
+double-counted. It exits 1 when money is lost or double-counted, reconcile fails, or a fault kind did not
+happen. `--seeds 1..5` runs one short run per seed and stops at the first that breaks, printing the command
+that replays it.
 
-Exit status 1 when either is above zero. Everything runs on 127.0.0.1; loops are bounded in count and time.
-
-    bash scripts/loadfault.sh --tenants 4 --seconds 60 --kills 3
+    bash scripts/loadfault.sh --seed 7
+    bash scripts/loadfault.sh --seeds 1..5
 """
 import argparse
 import collections
 import json
 import os
+import random
+import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -30,12 +35,16 @@ import uuid
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from loadfault_audit import OPEN_STATES, sql_audit, wait_until_settled  # noqa: E402
+from loadfault_schedule import MARKERS, Schedule  # noqa: E402
+from upstream_gate import UpstreamGate  # noqa: E402
 
-OPEN_STATES = "('reserved', 'submitted', 'processing')"
+# the kinds that must each happen in a run: counted in the simulator's log, refusals by probing the shut gate
+FAULT_KINDS = ["task_failure", "created_error", "lost_answer", "slow_answer", "query_error", "refused_connection"]
 
 
 class Tally:
-    """One tenant loop's figures (merged at the end; no sharing between threads)."""
+    """One submitter's figures (merged at the end; no sharing between threads)."""
 
     def __init__(self):
         self.submitted = 0
@@ -45,20 +54,23 @@ class Tally:
         self.unanswered = 0
 
 
-def tenant_loop(port, key, tenant_index, loop_index, deadline, max_requests, rate, tally):
+def submitter_loop(port, key, schedule, submitter, started, deadline, max_requests, tally):
     client = harness.Client(port, timeout=45)
     auth = {"Authorization": f"Bearer {key}"}
-    next_at = time.time()
+    choices = schedule.creates(submitter)
+    next_at = started + submitter["start"]
     for number in range(max_requests):
-        next_at += 1 / rate
-        if time.time() >= deadline:
+        next_at += 1 / schedule.rate_at(submitter, next_at - started)
+        if next_at >= deadline:
             break
         time.sleep(max(0.0, next_at - time.time()))
-        video = (number + loop_index) % 3 != 2
-        path = "/kling/v1/videos/omni-video" if video else "/kling/v1/images/omni-image"
-        body = dict(harness.VIDEO if video else harness.IMAGE)
+        kind, fault = next(choices)
+        path = "/kling/v1/videos/omni-video" if kind == "video" else "/kling/v1/images/omni-image"
+        body = dict(harness.VIDEO if kind == "video" else harness.IMAGE)
+        if fault != "none":
+            body["prompt"] = f"{body['prompt']} {MARKERS[fault]}"
         if number % 4 == 0:
-            body["external_task_id"] = f"t{tenant_index}-l{loop_index}-{number}"
+            body["external_task_id"] = f"t{submitter['tenant']}-l{submitter['loop']}-{number}"
         headers = dict(auth, **{"Idempotency-Key": str(uuid.uuid4())})
         tally.submitted += 1
         outcome = None
@@ -89,11 +101,25 @@ def tenant_loop(port, key, tenant_index, loop_index, deadline, max_requests, rat
     client.close()
 
 
-def restart_gateway(state, binary, database_url, upstream_url, port, admin_token):
-    """Starts the gateway; `serve` exits when it cannot migrate (PostgreSQL restarting), so try a few times."""
-    for attempt in range(5):
+def start_simulator(binary, schedule, log_path):
+    port = harness.free_port()
+    listen = f"127.0.0.1:{port}"
+    out = open(log_path, "wb")
+    upstream = schedule.upstream
+    process = subprocess.Popen([
+        binary, "upstream-simulator", "--listen", listen, "--seed", str(schedule.seed),
+        "--task-seconds", str(upstream["task_seconds"]), "--query-error-rate", str(upstream["query_error_rate"]),
+        "--slow-answer-ms", str(upstream["slow_answer_ms"])], stdout=out, stderr=out)
+    if not harness.wait_for_port(port, process, seconds=15):
+        raise SystemExit(f"loadfault: the upstream simulator did not start; see {log_path}")
+    return process, port
+
+
+def start_gateway(state, binary, database_url, upstream_url, port, admin_token, log_name):
+    """`serve` exits when it cannot migrate (PostgreSQL restarting), so try a few times."""
+    for _ in range(5):
         try:
-            state["gateway"] = harness.start_gateway(binary, database_url, upstream_url, port, admin_token)
+            state["gateway"] = harness.start_gateway(binary, database_url, upstream_url, port, admin_token, log_name=log_name)
             return
         except SystemExit as error:
             harness.log(f"loadfault: {error}; trying again")
@@ -101,155 +127,107 @@ def restart_gateway(state, binary, database_url, upstream_url, port, admin_token
     raise SystemExit("loadfault: the gateway does not start")
 
 
-def faults(state, args, binary, database_url, upstream_url, port, admin_token, started):
-    """SIGKILLs and restarts the gateway --kills times, evenly spread, and restarts PostgreSQL once in between."""
-    moments = [("kill", args.seconds * (i + 1) / (args.kills + 1)) for i in range(args.kills)]
-    if args.pg_restart:
-        moments.append(("pg", args.seconds * (0.5 if args.kills % 2 == 0 else 0.5 + 0.5 / (args.kills + 1))))
-    for what, at in sorted(moments, key=lambda m: m[1]):
+def run_events(state, schedule, gate, binary, database_url, port, admin_token, started, log_name):
+    for at, what, detail in schedule.events():
         time.sleep(max(0.0, started + at - time.time()))
+        now = time.time() - started
         if what == "kill":
-            harness.log(f"loadfault: t={time.time() - started:5.1f}s SIGKILL gateway pid {state['gateway'].pid}")
+            harness.log(f"loadfault: t={now:5.1f}s SIGKILL gateway pid {state['gateway'].pid}")
             harness.stop(state["gateway"], signal.SIGKILL)
             time.sleep(1.0)
-            restart_gateway(state, binary, database_url, upstream_url, port, admin_token)
-            harness.log(f"loadfault: t={time.time() - started:5.1f}s gateway restarted, pid {state['gateway'].pid}")
+            start_gateway(state, binary, database_url, gate.url, port, admin_token, log_name)
             state["kills"] += 1
-        else:
-            harness.log(f"loadfault: t={time.time() - started:5.1f}s restarting PostgreSQL")
+        elif what == "pg_restart":
+            harness.log(f"loadfault: t={now:5.1f}s restarting PostgreSQL")
             harness.pg("restart")
-            harness.log(f"loadfault: t={time.time() - started:5.1f}s PostgreSQL is back")
             state["pg_restarts"] += 1
+        else:
+            harness.log(f"loadfault: t={now:5.1f}s upstream refuses connections for {detail:.1f}s")
+            gate.close()
+            state["refusal_checks"] += 1 if gate.refuses() else 0
+            # probed and reopened on its own clock, so the events after it keep their moments
+            threading.Thread(target=refusal_window, args=(gate, detail, state), daemon=True).start()
 
 
-def wait_until_settled(database, seconds):
-    deadline = time.time() + seconds
-    while True:
-        open_tasks = int(harness.psql(database, f"SELECT count(*) FROM tasks WHERE state IN {OPEN_STATES}")[0][0])
-        if open_tasks == 0 or time.time() >= deadline:
-            return open_tasks
-        time.sleep(1)
+def refusal_window(gate, seconds, state):
+    """While the gate is shut, connects to it every 100 ms and counts the refusals (as the gateway meets them)."""
+    end = time.time() + seconds
+    while time.time() < end:
+        if gate.refuses():
+            state["probe_refusals"] += 1
+        time.sleep(0.1)
+    gate.open()
 
 
-def sql_audit(database, accepted):
-    """The money checks, straight from the tables. Returns (lost, double_counted, details)."""
-    details = []
-    one = lambda sql: int(harness.psql(database, sql)[0][0])  # noqa: E731
-
-    still_open = one(f"SELECT count(*) FROM tasks WHERE state IN {OPEN_STATES}")
-    unresolved = one(f"SELECT count(*) FROM tasks WHERE state NOT IN {OPEN_STATES} AND charged_micros + released_micros <> reserved_micros")
-    known = {row[0] for row in harness.psql(database, "SELECT id FROM tasks")}
-    missing = len(accepted - known)
-    details += [("open after the wait", still_open), ("ended, charged + released != reserved", unresolved),
-                ("accepted by a client, absent from the database", missing)]
-    lost = still_open + unresolved + missing
-
-    per_task = """
-        WITH sums AS (
-            SELECT t.id, t.reserved_micros, t.charged_micros, t.released_micros, t.late_charged_micros,
-                   count(l.id) FILTER (WHERE l.kind = 'reserve') AS reserves,
-                   count(l.id) FILTER (WHERE l.kind = 'charge') AS charges,
-                   count(l.id) FILTER (WHERE l.kind = 'release') AS releases,
-                   count(l.id) FILTER (WHERE l.kind = 'late_charge') AS late_charges,
-                   coalesce(sum(l.amount_micros) FILTER (WHERE l.kind = 'reserve'), 0) AS reserve_sum,
-                   coalesce(sum(l.amount_micros) FILTER (WHERE l.kind = 'charge'), 0) AS charge_sum,
-                   coalesce(sum(l.amount_micros) FILTER (WHERE l.kind = 'release'), 0) AS release_sum,
-                   coalesce(sum(l.amount_micros) FILTER (WHERE l.kind = 'late_charge'), 0) AS late_sum
-            FROM tasks t LEFT JOIN ledger_entries l ON l.task_id = t.id
-            GROUP BY t.id)
-        SELECT count(*) FILTER (WHERE reserves > 1 OR charges > 1 OR releases > 1 OR late_charges > 1),
-               count(*) FILTER (WHERE reserves <> 1 OR reserve_sum <> reserved_micros OR charge_sum <> charged_micros
-                                OR release_sum <> released_micros OR late_sum <> late_charged_micros)
-        FROM sums"""
-    repeated, disagreeing = (int(v) for v in harness.psql(database, per_task)[0])
-    tenants = one("""
-        SELECT count(*) FROM tenants t
-        LEFT JOIN LATERAL (
-            SELECT coalesce(sum(amount_micros) FILTER (WHERE kind IN ('credit', 'adjustment')), 0) AS credits,
-                   coalesce(sum(amount_micros) FILTER (WHERE kind IN ('charge', 'late_charge')), 0) AS charged,
-                   coalesce(sum(amount_micros) FILTER (WHERE kind = 'reserve'), 0)
-                     - coalesce(sum(amount_micros) FILTER (WHERE kind IN ('charge', 'release')), 0) AS reserved
-            FROM ledger_entries l WHERE l.tenant_id = t.id) s ON true
-        LEFT JOIN LATERAL (
-            SELECT coalesce(sum(charged_micros + late_charged_micros), 0) AS charged,
-                   coalesce(sum(reserved_micros) FILTER (WHERE state IN ('reserved', 'submitted', 'processing')), 0) AS reserved
-            FROM tasks k WHERE k.tenant_id = t.id) k ON true
-        WHERE t.credits_micros <> s.credits OR t.charged_micros <> s.charged OR t.reserved_micros <> s.reserved
-           OR t.charged_micros <> k.charged OR t.reserved_micros <> k.reserved""")
-    keys = one("""
-        SELECT count(*) FROM api_keys a
-        LEFT JOIN LATERAL (
-            SELECT coalesce(sum(amount_micros) FILTER (WHERE kind IN ('charge', 'late_charge')), 0) AS charged,
-                   coalesce(sum(amount_micros) FILTER (WHERE kind = 'reserve'), 0)
-                     - coalesce(sum(amount_micros) FILTER (WHERE kind IN ('charge', 'release')), 0) AS reserved
-            FROM ledger_entries l WHERE l.key_id = a.id) s ON true
-        WHERE a.charged_micros <> s.charged OR a.reserved_micros <> s.reserved""")
-    negative = one("SELECT count(*) FROM tenants WHERE credits_micros - charged_micros - reserved_micros < -credit_limit_micros")
-    details += [("tasks with more than one ledger row of a kind", repeated),
-                ("tasks whose ledger rows disagree with the task", disagreeing),
-                ("tenants whose balance differs from the ledger and task sums", tenants),
-                ("keys whose balance differs from the ledger sums", keys),
-                ("tenants below their credit limit", negative)]
-    return lost, repeated + disagreeing + tenants + keys + negative, details
+def count_faults(simulator_log, gateway_log, refused_answers, probe_refusals):
+    counts = collections.Counter({kind: 0 for kind in FAULT_KINDS})
+    with open(simulator_log, errors="replace") as log:
+        for line in log:
+            match = re.search(r"fault=(\w+)", line)
+            if match and "simulated fault" in line:
+                counts[match.group(1)] += 1
+    # the gateway's own upstream failures (not the simulated answers): its calls that met the closed gate,
+    # and the creates it answered 502/5000 for them
+    with open(gateway_log, errors="replace") as log:
+        gate_failures = sum(1 for line in log if re.search(r"(?i)upstream", line) and not re.search(r"simulated", line)
+                            and re.search(r"(?i)refused|unknown|unavailable|closed|deadline|timeout|connect", line))
+    counts["gateway_saw"] = gate_failures + refused_answers
+    # connections refused while the gate was shut; the gateway's own calls then wait, fail or are cut
+    counts["refused_connection"] = probe_refusals
+    return counts
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tenants", type=int, default=4)
-    parser.add_argument("--loops-per-tenant", type=int, default=2, help="concurrent submitters per tenant")
-    parser.add_argument("--seconds", type=float, default=60, help="how long tenants submit")
-    parser.add_argument("--max-requests", type=int, default=5000, help="creates per submitter at most")
-    parser.add_argument("--rate", type=float, default=4, help="creates per second per submitter, at most")
-    parser.add_argument("--kills", type=int, default=3, help="SIGKILL and restart the gateway this many times")
-    parser.add_argument("--no-pg-restart", dest="pg_restart", action="store_false", help="do not restart PostgreSQL")
-    parser.add_argument("--credits-micros", type=int, default=100_000_000,
-                        help="each tenant's credit (100 USD: about 30 s of its submitters' creates, then 429/1102 refusals)")
-    parser.add_argument("--settle-timeout", type=float, default=240, help="how long to wait for open tasks to end")
-    parser.add_argument("--task-seconds", type=float, default=2.0, help="how long the upstream takes per task")
-    parser.add_argument("--binary", help="a built omnimeter (default: build release)")
-    parser.add_argument("--database", default="omnimeter_loadfault")
-    args = parser.parse_args()
+def one_run(args, binary, seed, seconds):
+    schedule = Schedule(seed, seconds, args.tenants, args.loops_per_tenant, kills=args.kills, pg_restart=args.pg_restart)
+    plain, fingerprint = schedule.describe()
+    print(f"loadfault: seed {seed} (replay: bash scripts/loadfault.sh --seed {seed} --seconds {seconds:g} --tenants {args.tenants})", flush=True)
+    print(f"  schedule {fingerprint}: gateway SIGKILL at {schedule.kills} s, PostgreSQL restart at {schedule.pg_restart} s, "
+          f"upstream refusing at {schedule.upstream_down} (start s, length s); upstream {json.dumps(schedule.upstream)}", flush=True)
+    print("  submitters: " + ", ".join(f"t{s['tenant']}/{s['loop']} {s['rate']}/s burst@{s['burst'][0]}s" for s in schedule.submitters), flush=True)
 
-    binary = args.binary or harness.build("release")
     database_url = harness.fresh_database(args.database)
-    upstream, upstream_url, upstream_kind = harness.start_upstream(
-        binary, task_seconds=args.task_seconds, fail_rate=0.1, lost_answer_rate=0.05)
+    os.makedirs(harness.STATE, exist_ok=True)
+    simulator_log = os.path.join(harness.STATE, f"loadfault-upstream-{seed}.log")
+    gateway_log_name = f"loadfault-gateway-{seed}.log"
+    gateway_log = os.path.join(harness.STATE, gateway_log_name)
+    open(gateway_log, "wb").close()
+    simulator, simulator_port = start_simulator(binary, schedule, simulator_log)
+    gate = UpstreamGate(simulator_port, harness.free_port())
+    gate.open()
     port = harness.free_port()
     admin_token = "loadfault-" + uuid.uuid4().hex
-    state = {"gateway": None, "kills": 0, "pg_restarts": 0}
+    state = {"gateway": None, "kills": 0, "pg_restarts": 0, "refusal_checks": 0, "probe_refusals": 0}
+    tallies = []
     try:
-        restart_gateway(state, binary, database_url, upstream_url, port, admin_token)
+        start_gateway(state, binary, database_url, gate.url, port, admin_token, gateway_log_name)
         tenants = harness.provision(port, admin_token, args.database, args.tenants, args.credits_micros)
-        harness.log(f"loadfault: {len(tenants)} tenants; upstream: {upstream_kind}; gateway on 127.0.0.1:{port}")
-
         started = time.time()
-        deadline = started + args.seconds
-        tallies = []
+        deadline = started + seconds
         threads = []
-        for tenant_index, (_, key) in enumerate(tenants):
-            for loop_index in range(args.loops_per_tenant):
-                tally = Tally()
-                tallies.append(tally)
-                threads.append(threading.Thread(target=tenant_loop, daemon=True, args=(
-                    port, key, tenant_index, loop_index, deadline, args.max_requests, args.rate, tally)))
-        fault_thread = threading.Thread(target=faults, daemon=True, args=(
-            state, args, binary, database_url, upstream_url, port, admin_token, started))
+        for submitter in schedule.submitters:
+            tally = Tally()
+            tallies.append(tally)
+            key = tenants[submitter["tenant"]][1]
+            threads.append(threading.Thread(target=submitter_loop, daemon=True, args=(
+                port, key, schedule, submitter, started, deadline, args.max_requests, tally)))
+        events = threading.Thread(target=run_events, daemon=True, args=(
+            state, schedule, gate, binary, database_url, port, admin_token, started, gateway_log_name))
         for thread in threads:
             thread.start()
-        fault_thread.start()
+        events.start()
         for thread in threads:
-            thread.join(args.seconds + 300)
-        fault_thread.join(120)
+            thread.join(seconds + 300)
+        events.join(120)
+        gate.open()
         harness.log(f"loadfault: load over after {time.time() - started:.0f}s; waiting for open tasks to end")
-
         still_open = wait_until_settled(args.database, args.settle_timeout)
-        client = harness.Client(port)
-        status, report = client.json("GET", "/admin/v1/reconcile", headers={"Authorization": f"Bearer {admin_token}"})
-        reconcile = (f"ok={report.get('ok')}" + "".join(f"\n    {c['name']}: {'ok' if c['ok'] else 'FAILED ' + json.dumps(c.get('detail'))}"
-                                                       for c in report.get("checks", []))) if status == 200 and report else f"not in this build (HTTP {status})"
+        status, report = harness.Client(port).json("GET", "/admin/v1/reconcile", headers={"Authorization": f"Bearer {admin_token}"})
+        reconcile_ok = status == 200 and bool(report) and report.get("ok") is True
+        failed_checks = [c["name"] for c in (report or {}).get("checks", []) if not c.get("ok")]
     finally:
         harness.stop(state["gateway"])
-        harness.stop(upstream)
+        gate.close()
+        harness.stop(simulator)
 
     accepted = set().union(*(t.accepted for t in tallies))
     refused = sum((t.refused for t in tallies), collections.Counter())
@@ -260,22 +238,81 @@ def main():
                coalesce(sum(charged_micros + late_charged_micros), 0), coalesce(sum(released_micros), 0)
         FROM tasks WHERE state NOT IN {OPEN_STATES}""")[0]
     by_state = harness.psql(args.database, "SELECT state, count(*) FROM tasks GROUP BY state ORDER BY state")
+    faults = count_faults(simulator_log, gateway_log, refused.get("502/5000", 0), state["probe_refusals"])
+    missing = [kind for kind in FAULT_KINDS if faults[kind] == 0]
+    if state["refusal_checks"] < len(schedule.upstream_down):
+        missing.append("refused_connection (a window where the gate did not refuse)")
 
-    print(f"loadfault: {args.tenants} tenants x {args.loops_per_tenant} submitters, {args.seconds:.0f} s, "
-          f"{state['kills']} gateway SIGKILLs, {state['pg_restarts']} PostgreSQL restart(s); upstream: {upstream_kind}")
+    print(f"  run              {args.tenants} tenants x {args.loops_per_tenant} submitters, {seconds:g} s, "
+          f"{state['kills']} gateway SIGKILLs, {state['pg_restarts']} PostgreSQL restart(s), {len(schedule.upstream_down)} upstream refusal window(s)")
     print(f"  submitted        {sum(t.submitted for t in tallies)} creates ({sum(t.attempts for t in tallies)} HTTP attempts, retries with the same Idempotency-Key)")
     print(f"  accepted         {len(accepted)}")
     print(f"  refused          {sum(refused.values())}" + "".join(f"  [{code}: {n}]" for code, n in sorted(refused.items())))
     print(f"  unanswered       {sum(t.unanswered for t in tallies)} (no answer after 5 tries)")
-    print(f"  tasks in the db  " + ", ".join(f"{state_}: {n}" for state_, n in by_state))
+    print("  upstream faults  " + ", ".join(f"{kind} {faults[kind]}" for kind in FAULT_KINDS)
+          + f" (probes refused in {state['refusal_checks']} of {len(schedule.upstream_down)} windows; the gateway logged"
+          f" {faults['gateway_saw']} upstream call failures of its own or answered 502/5000)")
+    print("  tasks in the db  " + ", ".join(f"{state_}: {n}" for state_, n in by_state))
     print(f"  settled          charged {ended[0]} ({int(ended[2]) / 1e6:.6f}), released {ended[1]} (released total {int(ended[3]) / 1e6:.6f})")
     print(f"  open after wait  {still_open}")
-    print(f"  reconcile        {reconcile}")
+    print(f"  reconcile        {'ok' if reconcile_ok else 'FAILED ' + ', '.join(failed_checks) + f' (HTTP {status})'}")
     for name, count in details:
         print(f"    {name}: {count}")
     print(f"  lost             {lost}")
-    print(f"  double-counted   {double_counted}")
-    sys.exit(1 if lost or double_counted else 0)
+    print(f"  double-counted   {double_counted}", flush=True)
+    problems = []
+    if lost or double_counted:
+        problems.append(f"lost {lost}, double-counted {double_counted}")
+    if not reconcile_ok:
+        problems.append("reconcile failed")
+    if missing:
+        problems.append("fault kinds that did not happen: " + ", ".join(missing))
+    return problems
+
+
+def parse_seeds(text):
+    match = re.fullmatch(r"(\d+)\.\.(\d+)", text)
+    if not match or int(match.group(1)) > int(match.group(2)):
+        raise argparse.ArgumentTypeError(f"expected FIRST..LAST, e.g. 1..5, got {text!r}")
+    return range(int(match.group(1)), int(match.group(2)) + 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--seed", type=int, help="draw the whole schedule from this seed (default: a random one, printed)")
+    chosen.add_argument("--seeds", type=parse_seeds, help="FIRST..LAST: one short run per seed, stop at the first that breaks")
+    parser.add_argument("--tenants", type=int, default=4)
+    parser.add_argument("--loops-per-tenant", type=int, default=2, help="concurrent submitters per tenant")
+    parser.add_argument("--seconds", type=float, help="how long tenants submit (default 60, or 20 per seed with --seeds)")
+    parser.add_argument("--max-requests", type=int, default=5000, help="creates per submitter at most")
+    parser.add_argument("--kills", type=int, help="SIGKILLs of the gateway (default: 1 to 3, drawn from the seed)")
+    parser.add_argument("--no-pg-restart", dest="pg_restart", action="store_false", help="do not restart PostgreSQL")
+    parser.add_argument("--credits-micros", type=int, default=100_000_000,
+                        help="each tenant's credit (100 USD: about 30 s of its submitters' creates, then 429/1102 refusals)")
+    parser.add_argument("--settle-timeout", type=float, default=420,
+                        help="how long to wait for open tasks to end (a task reserved by a killed instance waits for its 300 s lease)")
+    parser.add_argument("--binary", help="a built omnimeter (default: build release)")
+    parser.add_argument("--database", default="omnimeter_loadfault")
+    args = parser.parse_args()
+
+    binary = args.binary or harness.build("release")
+    if args.seeds is None:
+        seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+        problems = one_run(args, binary, seed, args.seconds or 60)
+        if problems:
+            print(f"loadfault: seed {seed} BROKE: {'; '.join(problems)}")
+            sys.exit(1)
+        return
+    seconds = args.seconds or 20
+    for seed in args.seeds:
+        problems = one_run(args, binary, seed, seconds)
+        if problems:
+            print(f"loadfault: seed {seed} BROKE: {'; '.join(problems)}")
+            print(f"  replay it: bash scripts/loadfault.sh --seed {seed} --seconds {seconds:g} --tenants {args.tenants}"
+                  + (f" --kills {args.kills}" if args.kills is not None else ""))
+            sys.exit(1)
+    print(f"loadfault: seeds {args.seeds.start}..{args.seeds.stop - 1}: every run lost 0 and double-counted 0, reconcile ok, every fault kind happened")
 
 
 if __name__ == "__main__":

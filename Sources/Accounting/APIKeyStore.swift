@@ -15,14 +15,16 @@ public struct APIKeyStore: Sendable {
         let secret = Secrets.generate(prefix: "omk_")
         let hash = PostgresBytes(Secrets.hash(secret))
         let models = try settings.allowedModels.map { try PostgresJSON(encoding: $0) }
+        let settings = try settings.normalized()
+        let scopes = try PostgresJSON(encoding: settings.scopes)
         let key = try await pool.transaction { connection -> APIKey? in
             guard try await connection.queryFirst("SELECT id FROM tenants WHERE id = \(tenantID)") != nil else { return nil }
             let inserted = try await connection.queryFirst("""
                 INSERT INTO api_keys (tenant_id, name, prefix, secret_hash, budget_micros, budget_period, allowed_models,
-                                      expires_at, max_concurrent_tasks, rpm_limit)
+                                      expires_at, max_concurrent_tasks, rpm_limit, scopes, day_budget_micros, week_budget_micros, month_budget_micros)
                 VALUES (\(tenantID), \(settings.name), \(Secrets.displayPrefix(secret)), \(hash), \(settings.budgetMicros),
                         \(settings.budgetPeriod.rawValue), \(models), \(settings.expiresAt), \(settings.maxConcurrentTasks),
-                        \(settings.rpmLimit))
+                        \(settings.rpmLimit), \(scopes), \(settings.dayBudgetMicros), \(settings.weekBudgetMicros), \(settings.monthBudgetMicros))
                 RETURNING id
                 """).expected("api key insert")
             let key = try await Self.read(try inserted.decode(UUID.self, "id"), on: connection).expected("api key read")
@@ -47,7 +49,9 @@ public struct APIKeyStore: Sendable {
                 ORDER BY k.created_at DESC, k.id DESC
                 LIMIT \(limit + 1)
                 """)
-            return Page(rows: try rows.map(APIKey.init(row:)), limit: limit) { $0.id.text }
+            var keys: [APIKey] = []
+            for row in rows { keys.append(try await Self.withBudgets(try APIKey(row: row), on: connection)) }
+            return Page(rows: keys, limit: limit) { $0.id.text }
         }
     }
 
@@ -55,15 +59,17 @@ public struct APIKeyStore: Sendable {
     public func update(_ id: UUID, _ changes: APIKeyChanges, actor: String) async throws -> APIKey? {
         try await pool.transaction { connection -> APIKey? in
             guard let before = try await Self.read(id, on: connection, forUpdate: true) else { return nil }
-            let settings = changes.applied(to: before.settings)
+            let settings = try changes.applied(to: before.settings)
             guard settings != before.settings else { return before }
             let models = try settings.allowedModels.map { try PostgresJSON(encoding: $0) }
+            let scopes = try PostgresJSON(encoding: settings.scopes)
             try await connection.execute("""
                 UPDATE api_keys
                 SET name = \(settings.name), budget_micros = \(settings.budgetMicros),
                     budget_period = \(settings.budgetPeriod.rawValue), allowed_models = \(models),
                     expires_at = \(settings.expiresAt), max_concurrent_tasks = \(settings.maxConcurrentTasks),
-                    rpm_limit = \(settings.rpmLimit), updated_at = now()
+                    rpm_limit = \(settings.rpmLimit), scopes = \(scopes), day_budget_micros = \(settings.dayBudgetMicros),
+                    week_budget_micros = \(settings.weekBudgetMicros), month_budget_micros = \(settings.monthBudgetMicros), updated_at = now()
                 WHERE id = \(id)
                 """)
             let after = try await Self.read(id, on: connection).expected("api key read")
@@ -89,6 +95,14 @@ public struct APIKeyStore: Sendable {
     /// A key row alone is locked here: taking no tenant lock keeps the tenant-then-key order safe.
     static func read(_ id: UUID, on connection: PostgresConnection, forUpdate: Bool = false) async throws -> APIKey? {
         let query = APIKey.select + "WHERE k.id = \(id)" + (forUpdate ? " FOR UPDATE OF k" : "")
-        return try await connection.queryFirst(query).map(APIKey.init(row:))
+        guard let key = try await connection.queryFirst(query).map(APIKey.init(row:)) else { return nil }
+        return try await withBudgets(key, on: connection)
+    }
+
+    static func withBudgets(_ key: APIKey, on connection: PostgresConnection) async throws -> APIKey {
+        var key = key
+        key.budgets = try await BudgetUsage.statuses(key.settings.budgets, subject: key.id, reserved: key.reservedMicros,
+                                                     zoneName: key.timeZone, on: connection)
+        return key
     }
 }

@@ -10,14 +10,18 @@ public struct AuthenticatedKey: Sendable {
     public var tenantSuspended: Bool
     /// nil: every model.
     public var allowedModels: [String]?
+    /// What this key may do (`KeyScope`); checked by every tenant route.
+    public var scopes: [KeyScope]
 
-    public init(keyID: UUID, keyName: String, tenantID: UUID, tenantName: String, tenantSuspended: Bool, allowedModels: [String]?) {
+    public init(keyID: UUID, keyName: String, tenantID: UUID, tenantName: String, tenantSuspended: Bool, allowedModels: [String]?,
+                scopes: [KeyScope] = KeyScope.all) {
         self.keyID = keyID
         self.keyName = keyName
         self.tenantID = tenantID
         self.tenantName = tenantName
         self.tenantSuspended = tenantSuspended
         self.allowedModels = allowedModels
+        self.scopes = scopes
     }
 
     public func allows(model: String) -> Bool {
@@ -49,7 +53,7 @@ public struct KeyAuthenticator: Sendable {
         // last_used_at is written at most once a minute per key, so reads stay cheap
         let row = try await pool.queryFirst("""
             WITH found AS (
-                SELECT k.id, k.name, k.tenant_id, k.allowed_models, k.revoked_at IS NOT NULL AS revoked,
+                SELECT k.id, k.name, k.tenant_id, k.allowed_models, k.scopes, k.revoked_at IS NOT NULL AS revoked,
                        k.expires_at IS NOT NULL AND k.expires_at <= now() AS expired,
                        t.name AS tenant_name, t.status = 'suspended' AS suspended, k.last_used_at
                 FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
@@ -60,7 +64,7 @@ public struct KeyAuthenticator: Sendable {
                             AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
                 RETURNING id
             )
-            SELECT id, name, tenant_id, allowed_models, revoked, expired, tenant_name, suspended FROM found
+            SELECT id, name, tenant_id, allowed_models, scopes, revoked, expired, tenant_name, suspended FROM found
             """)
         guard let row else { throw KeyAuthenticationError.unknown }
         if try row.decode(Bool.self, "revoked") { throw KeyAuthenticationError.unknown }
@@ -72,7 +76,8 @@ public struct KeyAuthenticator: Sendable {
             tenantID: try row.decode(UUID.self, "tenant_id"),
             tenantName: try row.decode(String.self, "tenant_name"),
             tenantSuspended: try row.decode(Bool.self, "suspended"),
-            allowedModels: models
+            allowedModels: models,
+            scopes: try row.decode(PostgresJSON.self, "scopes").decode([KeyScope].self)
         )
     }
 }

@@ -14,6 +14,12 @@ public enum LedgerKind: String, Sendable, Codable, CaseIterable {
     case release
     /// A success reported after the task was expired and released: charged explicitly, outside any hold.
     case lateCharge = "late_charge"
+    /// A credit grant given (docs/money.md): money with a priority and an optional expiry.
+    case grant
+    /// What was left of a grant at its expiry, or released onto it after its expiry.
+    case grantExpire = "grant_expire"
+    /// What was left of a grant when it was voided, or released onto it after the void.
+    case grantVoid = "grant_void"
 }
 
 public struct LedgerEntry: Sendable {
@@ -25,9 +31,11 @@ public struct LedgerEntry: Sendable {
     public var reason: String?
     public var idempotencyKey: String?
     public var actor: String?
+    /// The grant a grant, grant_expire or grant_void row moves.
+    public var grantID: UUID?
 
     public init(tenantID: UUID, keyID: UUID? = nil, taskID: UUID? = nil, kind: LedgerKind, amountMicros: Int64,
-                reason: String? = nil, idempotencyKey: String? = nil, actor: String? = nil) {
+                reason: String? = nil, idempotencyKey: String? = nil, actor: String? = nil, grantID: UUID? = nil) {
         self.tenantID = tenantID
         self.keyID = keyID
         self.taskID = taskID
@@ -36,6 +44,7 @@ public struct LedgerEntry: Sendable {
         self.reason = reason
         self.idempotencyKey = idempotencyKey
         self.actor = actor
+        self.grantID = grantID
     }
 
     /// How this entry moves the cached balances: (credits, charged, reserved).
@@ -46,6 +55,16 @@ public struct LedgerEntry: Sendable {
         case .charge: (0, amountMicros, -amountMicros)
         case .release: (0, 0, -amountMicros)
         case .lateCharge: (0, amountMicros, 0)
+        case .grant, .grantExpire, .grantVoid: (0, 0, 0)
+        }
+    }
+
+    /// How this entry moves the tenant's cached net grants (granted − expired − voided).
+    var grantedDelta: Int64 {
+        switch kind {
+        case .grant: amountMicros
+        case .grantExpire, .grantVoid: -amountMicros
+        default: 0
         }
     }
 }

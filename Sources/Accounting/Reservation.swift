@@ -1,11 +1,12 @@
 import Foundation
+import Kling
 import Postgres
 
 /// Everything needed to reserve money for one task and record it.
 public struct ReservationRequest: Sendable {
     public var taskID: UUID
     public var key: AuthenticatedKey
-    public var endpoint: String
+    public var endpoint: OmniEndpoint
     public var model: String
     public var mode: String?
     public var resolution: String?
@@ -18,6 +19,8 @@ public struct ReservationRequest: Sendable {
     public var currency: String
     /// The estimate's breakdown, kept with the task for reports.
     public var estimate: PostgresJSON
+    /// The `PricedRequest` (inputs and the terms of the book used): what settlement prices from.
+    public var pricedRequest: PostgresJSON?
     public var externalTaskID: String?
     public var callbackURL: String?
     /// `Idempotency-Key` and a hash of the request it came with.
@@ -26,11 +29,13 @@ public struct ReservationRequest: Sendable {
     /// longest in-request submission (3 × (30 s create + 15 s lookup)).
     public var leaseOwner: String
     public var leaseSeconds: Int
+    /// The tenant's rate-card version the price was computed at (0: no card).
+    public var pricingVersion: Int = 0
 
-    public init(taskID: UUID = UUID(), key: AuthenticatedKey, endpoint: String, model: String, mode: String?, resolution: String?,
+    public init(taskID: UUID = UUID(), key: AuthenticatedKey, endpoint: OmniEndpoint, model: String, mode: String?, resolution: String?,
                 sound: Bool, videoReference: Bool, priceVersion: Int, requestBody: PostgresJSON, reserveMicros: Int64,
                 currency: String, estimate: PostgresJSON, externalTaskID: String?, callbackURL: String?, idempotency: (key: String, requestHash: [UInt8])?,
-                leaseOwner: String, leaseSeconds: Int = 300) {
+                leaseOwner: String, leaseSeconds: Int = 300, pricedRequest: PostgresJSON? = nil) {
         self.taskID = taskID
         self.key = key
         self.endpoint = endpoint
@@ -49,6 +54,21 @@ public struct ReservationRequest: Sendable {
         self.idempotency = idempotency
         self.leaseOwner = leaseOwner
         self.leaseSeconds = leaseSeconds
+        self.pricedRequest = pricedRequest
+    }
+}
+
+extension ReservationRequest {
+    /// The endpoint by its stored name (`omni-video`, `omni-image`), for callers written before `OmniEndpoint`.
+    @available(*, deprecated, message: "pass an OmniEndpoint")
+    public init(taskID: UUID = UUID(), key: AuthenticatedKey, endpoint name: String, model: String, mode: String?, resolution: String?,
+                sound: Bool, videoReference: Bool, priceVersion: Int, requestBody: PostgresJSON, reserveMicros: Int64,
+                currency: String, estimate: PostgresJSON, externalTaskID: String?, callbackURL: String?, idempotency: (key: String, requestHash: [UInt8])?,
+                leaseOwner: String, leaseSeconds: Int = 300) {
+        self.init(taskID: taskID, key: key, endpoint: OmniEndpoint(rawValue: name) ?? .video, model: model, mode: mode, resolution: resolution,
+                  sound: sound, videoReference: videoReference, priceVersion: priceVersion, requestBody: requestBody,
+                  reserveMicros: reserveMicros, currency: currency, estimate: estimate, externalTaskID: externalTaskID,
+                  callbackURL: callbackURL, idempotency: idempotency, leaseOwner: leaseOwner, leaseSeconds: leaseSeconds)
     }
 }
 

@@ -1,12 +1,14 @@
 import Foundation
+import Kling
 import Postgres
+import Pricing
 
 /// One task as stored, with its money.
 public struct TaskRecord: Sendable {
     public var id: UUID
     public var tenantID: UUID
     public var keyID: UUID
-    public var endpoint: String
+    public var endpoint: OmniEndpoint
     public var model: String
     public var mode: String?
     public var resolution: String?
@@ -14,6 +16,8 @@ public struct TaskRecord: Sendable {
     public var videoReference: Bool
     public var priceVersion: Int
     public var requestBody: PostgresJSON
+    /// The priced request stored at reservation (`PricedRequest`); nil for tasks reserved before it was kept.
+    public var pricedRequest: PostgresJSON?
     public var externalTaskID: String?
     public var callbackURL: String?
     public var upstreamTaskID: String?
@@ -38,7 +42,7 @@ public struct TaskRecord: Sendable {
     /// The columns `init(row:)` reads, for SELECT and RETURNING lists.
     public static let columns: StaticString = """
         id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference, price_version,
-        request_body, external_task_id, callback_url, upstream_task_id, state, currency, reserved_micros, charged_micros,
+        request_body, priced_request, external_task_id, callback_url, upstream_task_id, state, currency, reserved_micros, charged_micros,
         released_micros, late_charged_micros, billable_seconds, images, upstream_status_msg, upstream_result,
         final_unit_deduction, submit_attempts, poll_attempts, created_at, submitted_at, ended_at, updated_at
         """
@@ -47,7 +51,7 @@ public struct TaskRecord: Sendable {
         id = try row.decode(UUID.self, "id")
         tenantID = try row.decode(UUID.self, "tenant_id")
         keyID = try row.decode(UUID.self, "key_id")
-        endpoint = try row.decode(String.self, "endpoint")
+        endpoint = try row.decode(OmniEndpoint.self, "endpoint")
         model = try row.decode(String.self, "model")
         mode = try row.decode(String?.self, "mode")
         resolution = try row.decode(String?.self, "resolution")
@@ -55,6 +59,7 @@ public struct TaskRecord: Sendable {
         videoReference = try row.decode(Bool.self, "video_reference")
         priceVersion = try row.decode(Int.self, "price_version")
         requestBody = try row.decode(PostgresJSON.self, "request_body")
+        pricedRequest = try row.decode(PostgresJSON?.self, "priced_request")
         externalTaskID = try row.decode(String?.self, "external_task_id")
         callbackURL = try row.decode(String?.self, "callback_url")
         upstreamTaskID = try row.decode(String?.self, "upstream_task_id")
@@ -79,6 +84,12 @@ public struct TaskRecord: Sendable {
         submittedAt = try row.decode(Date?.self, "submitted_at")
         endedAt = try row.decode(Date?.self, "ended_at")
         updatedAt = try row.decode(Date.self, "updated_at")
+    }
+
+    /// What settlement prices from; nil when the task predates it (or the stored value cannot be read).
+    public var priced: PricedRequest? {
+        guard let pricedRequest else { return nil }
+        return try? JSONDecoder().decode(PricedRequest.self, from: pricedRequest.data)
     }
 
     public var billingState: String { state.billingState(chargedMicros: chargedMicros + lateChargedMicros) }

@@ -36,7 +36,7 @@ extension TaskStore {
                    poll_attempts = poll_attempts + 1
             WHERE id IN (
                 SELECT id FROM tasks
-                WHERE state IN ('reserved', 'submitted', 'processing') AND next_poll_at <= now()
+                WHERE state IN \(unescaped: TaskState.openSQL) AND next_poll_at <= now()
                   AND (lease_until IS NULL OR lease_until < now())
                 ORDER BY next_poll_at
                 LIMIT \(limit)
@@ -57,7 +57,7 @@ extension TaskStore {
                    state = COALESCE(\(state?.rawValue), state),
                    upstream_task_id = COALESCE(upstream_task_id, \(upstreamTaskID)),
                    submitted_at = CASE WHEN \(state?.rawValue) IN ('submitted', 'processing') THEN COALESCE(submitted_at, now()) ELSE submitted_at END
-            WHERE id = \(taskID) AND state IN ('reserved', 'submitted', 'processing')
+            WHERE id = \(taskID) AND state IN \(unescaped: TaskState.openSQL)
               AND (\(owner) IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))
             RETURNING \(unescaped: TaskRecord.columns)
             """) else { return }
@@ -70,7 +70,7 @@ extension TaskStore {
     /// Makes a task due now (an upstream callback arrived).
     public func pollSoon(taskID: UUID) async throws {
         try await pool.execute("""
-            UPDATE tasks SET next_poll_at = now() WHERE id = \(taskID) AND state IN ('reserved', 'submitted', 'processing')
+            UPDATE tasks SET next_poll_at = now() WHERE id = \(taskID) AND state IN \(unescaped: TaskState.openSQL)
             """)
     }
 }

@@ -75,6 +75,8 @@ extension TaskStore {
                 if release > 0 {
                     try await Ledger.append(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .release, amountMicros: release), on: connection)
                 }
+                // the charge taken from the holds in funding order, the rest given back where it was held
+                try await FundingStore.settle(taskID: taskID, tenantID: tenantID, charge: charge, on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
                 return .settled(record)

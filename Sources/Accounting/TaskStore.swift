@@ -1,4 +1,5 @@
 import Foundation
+import Kling
 import Postgres
 
 /// Tasks and the money they hold: every function here is one transaction, and every money movement
@@ -13,7 +14,7 @@ public struct TaskStore: Sendable {
     // MARK: reading
 
     /// A tenant's task on one endpoint, by omnimeter's id or the tenant's own external_task_id.
-    public func find(tenantID: UUID, endpoint: String, idOrExternalID: String) async throws -> TaskRecord? {
+    public func find(tenantID: UUID, endpoint: OmniEndpoint, idOrExternalID: String) async throws -> TaskRecord? {
         let asUUID = UUID(uuidString: idOrExternalID)
         let row = try await pool.queryFirst("""
             SELECT \(unescaped: TaskRecord.columns) FROM tasks
@@ -30,7 +31,7 @@ public struct TaskStore: Sendable {
     }
 
     /// A page of a tenant's tasks on one endpoint, newest first.
-    public func list(tenantID: UUID, endpoint: String, pageNumber: Int, pageSize: Int) async throws -> [TaskRecord] {
+    public func list(tenantID: UUID, endpoint: OmniEndpoint, pageNumber: Int, pageSize: Int) async throws -> [TaskRecord] {
         let offset = (pageNumber - 1) * pageSize
         return try await pool.query("""
             SELECT \(unescaped: TaskRecord.columns) FROM tasks
@@ -53,16 +54,14 @@ public struct TaskStore: Sendable {
         return try await pool.transaction { connection in
             guard let tenant = try await connection.queryFirst("""
                 SELECT status, credit_limit_micros, monthly_budget_micros, max_concurrent_tasks, rpm_limit,
-                       credits_micros, charged_micros, reserved_micros,
-                       COALESCE((SELECT m.charged_micros FROM monthly_charges m
-                                 WHERE m.subject_id = tenants.id AND m.month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0) AS month_charged
+                       credits_micros, charged_micros, reserved_micros, time_zone, day_budget_micros, week_budget_micros,
+                       now() AS db_now
                 FROM tenants WHERE id = \(tenantID) FOR UPDATE
                 """) else { throw ReservationRefusal.keyNotUsable }
             guard let key = try await connection.queryFirst("""
                 SELECT budget_micros, budget_period, max_concurrent_tasks, rpm_limit, charged_micros, reserved_micros,
-                       revoked_at IS NOT NULL OR (expires_at IS NOT NULL AND expires_at <= now()) AS unusable,
-                       COALESCE((SELECT m.charged_micros FROM monthly_charges m
-                                 WHERE m.subject_id = api_keys.id AND m.month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0) AS month_charged
+                       day_budget_micros, week_budget_micros, month_budget_micros,
+                       revoked_at IS NOT NULL OR (expires_at IS NOT NULL AND expires_at <= now()) AS unusable
                 FROM api_keys WHERE id = \(keyID) AND tenant_id = \(tenantID) FOR UPDATE
                 """) else { throw ReservationRefusal.keyNotUsable }
 
@@ -82,20 +81,25 @@ public struct TaskStore: Sendable {
             if try key.decode(Bool.self, "unusable") { throw ReservationRefusal.keyNotUsable }
 
             try await Self.checkRatesAndConcurrency(request, tenant: tenant, key: key, on: connection)
-            try Self.checkMoney(amount, tenant: tenant, key: key)
+            try await BudgetCheck.check(amount, tenant: tenant, key: key, tenantID: tenantID, keyID: keyID, on: connection)
 
             guard let inserted = try await connection.queryFirst("""
                 INSERT INTO tasks (id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference,
-                                   price_version, price_request, request_body, external_task_id, callback_url, state,
-                                   currency, reserved_micros, next_poll_at, lease_owner, lease_until)
+                                   price_version, price_request, priced_request, request_body, external_task_id, callback_url, state,
+                                   currency, reserved_micros, next_poll_at, lease_owner, lease_until, pricing_version)
                 VALUES (\(request.taskID), \(tenantID), \(keyID), \(request.endpoint), \(request.model), \(request.mode),
                         \(request.resolution), \(request.sound), \(request.videoReference), \(request.priceVersion),
-                        \(request.estimate), \(request.requestBody), \(request.externalTaskID), \(request.callbackURL),
+                        \(request.estimate), \(request.pricedRequest), \(request.requestBody), \(request.externalTaskID), \(request.callbackURL),
                         'reserved', \(request.currency), \(amount),
                         now() + make_interval(secs => \(request.leaseSeconds)), \(request.leaseOwner),
-                        now() + make_interval(secs => \(request.leaseSeconds)))
+                        now() + make_interval(secs => \(request.leaseSeconds)), \(request.pricingVersion))
                 RETURNING \(unescaped: TaskRecord.columns)
                 """) else { throw PostgresError(.usage, message: "task insert returned nothing") }
+            // after the insert: the holds reference the task. A refusal rolls the insert back with them.
+            guard try await FundingStore.hold(taskID: request.taskID, tenantID: tenantID, model: request.model, amount: amount,
+                                              plainBase: try Self.plainBase(tenant), on: connection) != nil else {
+                throw ReservationRefusal.quotaExhausted("balance")
+            }
             try await Ledger.append(
                 LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: request.taskID, kind: .reserve, amountMicros: amount),
                 on: connection)
@@ -142,29 +146,18 @@ public struct TaskStore: Sendable {
         }
     }
 
-    /// credits − charges − open reservations − amount ≥ −credit_limit; the tenant's calendar month (UTC)
-    /// within its budget; the key's total or monthly budget. Values were read under the row locks.
-    private static func checkMoney(_ amount: Int64, tenant: PostgresRow, key: PostgresRow) throws {
+    /// credits − charges − open reservations + credit limit, read under the tenant lock: what the plain
+    /// balance may still fund before grants are counted (FundingStore adds back what grants fund).
+    private static func plainBase(_ tenant: PostgresRow) throws -> Int64 {
         let credits = try tenant.decode(Int64.self, "credits_micros")
         let charged = try tenant.decode(Int64.self, "charged_micros")
         let reserved = try tenant.decode(Int64.self, "reserved_micros")
         let creditLimit = try tenant.decode(Int64.self, "credit_limit_micros")
-        if credits - charged - reserved - amount < -creditLimit {
-            throw ReservationRefusal.quotaExhausted("balance")
-        }
-        if let budget = try tenant.decode(Int64?.self, "monthly_budget_micros"),
-           try tenant.decode(Int64.self, "month_charged") + reserved + amount > budget {
-            throw ReservationRefusal.quotaExhausted("monthly budget")
-        }
-        if let budget = try key.decode(Int64?.self, "budget_micros") {
-            let keyReserved = try key.decode(Int64.self, "reserved_micros")
-            let spent = try key.decode(String.self, "budget_period") == "month"
-                ? try key.decode(Int64.self, "month_charged")
-                : try key.decode(Int64.self, "charged_micros")
-            if spent + keyReserved + amount > budget {
-                throw ReservationRefusal.quotaExhausted("key budget")
-            }
-        }
+        let (a, o1) = credits.subtractingReportingOverflow(charged)
+        let (b, o2) = a.subtractingReportingOverflow(reserved)
+        let (c, o3) = b.addingReportingOverflow(creditLimit)
+        guard !(o1 || o2 || o3) else { throw ReservationRefusal.quotaExhausted("balance") }
+        return c
     }
 
     /// Stores the first answer given for an Idempotency-Key, so a retry gets the same answer.

@@ -15,6 +15,21 @@ public struct TenantSettings: Sendable, Equatable {
     public var maxConcurrentTasks: Int?
     public var rpmLimit: Int?
     public var callbackURL: String?
+    /// The IANA zone budget windows are calendar-aligned in; and the day and week budgets (the month
+    /// budget is `monthlyBudgetMicros`).
+    public var timeZone: String = "UTC"
+    public var dayBudgetMicros: Int64?
+    public var weekBudgetMicros: Int64?
+
+    /// Day, week and month budgets, in that order.
+    public var budgets: [Budget] {
+        get { Budget.list(day: dayBudgetMicros, week: weekBudgetMicros, month: monthlyBudgetMicros) }
+        set {
+            dayBudgetMicros = Budget.amount(newValue, .day)
+            weekBudgetMicros = Budget.amount(newValue, .week)
+            monthlyBudgetMicros = Budget.amount(newValue, .month)
+        }
+    }
 
     public init(name: String, status: TenantStatus = .active, creditLimitMicros: Int64 = 0, monthlyBudgetMicros: Int64? = nil,
                 maxConcurrentTasks: Int? = nil, rpmLimit: Int? = nil, callbackURL: String? = nil) {
@@ -37,11 +52,14 @@ public struct TenantChanges: Sendable {
     public var maxConcurrentTasks: Patch<Int?> = .keep
     public var rpmLimit: Patch<Int?> = .keep
     public var callbackURL: Patch<String?> = .keep
+    public var timeZone: Patch<String> = .keep
+    /// Replaces the day, week and month budgets (after `monthlyBudgetMicros`, which names the month one).
+    public var budgets: Patch<[Budget]> = .keep
 
     public init() {}
 
     func applied(to settings: TenantSettings) -> TenantSettings {
-        TenantSettings(
+        var result = TenantSettings(
             name: name.applied(to: settings.name),
             status: status.applied(to: settings.status),
             creditLimitMicros: creditLimitMicros.applied(to: settings.creditLimitMicros),
@@ -50,6 +68,11 @@ public struct TenantChanges: Sendable {
             rpmLimit: rpmLimit.applied(to: settings.rpmLimit),
             callbackURL: callbackURL.applied(to: settings.callbackURL)
         )
+        result.timeZone = timeZone.applied(to: settings.timeZone)
+        result.dayBudgetMicros = settings.dayBudgetMicros
+        result.weekBudgetMicros = settings.weekBudgetMicros
+        if case .set(let list) = budgets { result.budgets = list }
+        return result
     }
 }
 
@@ -58,8 +81,11 @@ public struct Balance: Sendable, Equatable, Encodable {
     public var creditsMicros: Int64
     public var chargedMicros: Int64
     public var reservedMicros: Int64
-    /// What the tenant may still reserve: credits − charged − reserved + credit limit.
+    /// What the tenant may still reserve: credits − charged − reserved + credit limit, with its grants
+    /// counted (see Balance+Grants).
     public var availableMicros: Int64
+    /// Active grants' unheld remainders.
+    public var grantsMicros: Int64 = 0
 
     public init(creditsMicros: Int64, chargedMicros: Int64, reservedMicros: Int64, creditLimitMicros: Int64) {
         self.creditsMicros = creditsMicros
@@ -74,6 +100,7 @@ public struct Balance: Sendable, Equatable, Encodable {
         case chargedMicros = "charged_micros"
         case reservedMicros = "reserved_micros"
         case availableMicros = "available_micros"
+        case grantsMicros = "grants_micros"
     }
 }
 
@@ -84,6 +111,8 @@ public struct Tenant: Sendable, Encodable {
     public var balance: Balance
     /// Charges in the current calendar month (UTC), for the monthly budget.
     public var spentThisMonthMicros: Int64
+    /// Each budget's current window; filled by the store (it needs the daily charge rows).
+    public var budgets: [BudgetStatus] = []
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -91,6 +120,12 @@ public struct Tenant: Sendable, Encodable {
     static let select: PostgresQuery = """
         SELECT t.id, t.name, t.status, t.credit_limit_micros, t.monthly_budget_micros, t.max_concurrent_tasks,
                t.rpm_limit, t.callback_url, t.credits_micros, t.charged_micros, t.reserved_micros, t.created_at, t.updated_at,
+               t.time_zone, t.day_budget_micros, t.week_budget_micros,
+               (SELECT COALESCE(sum(g.remaining_micros), 0) FROM credit_grants g
+                WHERE g.tenant_id = t.id AND g.voided_at IS NULL AND g.expired_at IS NULL AND g.effective_at <= now()
+                  AND (g.expires_at IS NULL OR g.expires_at > now()))::bigint AS grants_micros,
+               (SELECT COALESCE(sum(g.used_micros + g.held_micros), 0) FROM credit_grants g WHERE g.tenant_id = t.id)::bigint
+                   AS grant_funded_micros,
                COALESCE((SELECT m.charged_micros FROM monthly_charges m
                          WHERE m.subject_id = t.id AND m.month = date_trunc('month', now() AT TIME ZONE 'UTC')::date), 0)
                    AS spent_this_month_micros
@@ -114,12 +149,16 @@ public struct Tenant: Sendable, Encodable {
             rpmLimit: try row.decode(Int?.self, "rpm_limit"),
             callbackURL: try row.decode(String?.self, "callback_url")
         )
+        settings.timeZone = try row.decode(String.self, "time_zone")
+        settings.dayBudgetMicros = try row.decode(Int64?.self, "day_budget_micros")
+        settings.weekBudgetMicros = try row.decode(Int64?.self, "week_budget_micros")
         balance = Balance(
             creditsMicros: try row.decode(Int64.self, "credits_micros"),
             chargedMicros: try row.decode(Int64.self, "charged_micros"),
             reservedMicros: try row.decode(Int64.self, "reserved_micros"),
             creditLimitMicros: creditLimit
         )
+        balance.addGrants(unheldMicros: try row.decode(Int64.self, "grants_micros"), fundedMicros: try row.decode(Int64.self, "grant_funded_micros"))
         spentThisMonthMicros = try row.decode(Int64.self, "spent_this_month_micros")
         createdAt = try row.decode(Date.self, "created_at")
         updatedAt = try row.decode(Date.self, "updated_at")
@@ -133,6 +172,8 @@ public struct Tenant: Sendable, Encodable {
         case rpmLimit = "rpm_limit"
         case callbackURL = "callback_url"
         case spentThisMonthMicros = "spent_this_month_micros"
+        case timeZone = "time_zone"
+        case budgets
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -150,6 +191,8 @@ public struct Tenant: Sendable, Encodable {
         try container.encode(settings.callbackURL, forKey: .callbackURL)
         try container.encode(balance, forKey: .balance)
         try container.encode(spentThisMonthMicros, forKey: .spentThisMonthMicros)
+        try container.encode(settings.timeZone, forKey: .timeZone)
+        try container.encode(budgets, forKey: .budgets)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
     }

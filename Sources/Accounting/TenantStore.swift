@@ -11,10 +11,13 @@ public struct TenantStore: Sendable {
 
     public func create(_ settings: TenantSettings, actor: String) async throws -> Tenant {
         try await pool.transaction { connection in
+            try await Self.checkTimeZone(settings.timeZone, on: connection)
             let inserted = try await connection.queryFirst("""
-                INSERT INTO tenants (name, status, credit_limit_micros, monthly_budget_micros, max_concurrent_tasks, rpm_limit, callback_url)
+                INSERT INTO tenants (name, status, credit_limit_micros, monthly_budget_micros, max_concurrent_tasks, rpm_limit, callback_url,
+                                     time_zone, day_budget_micros, week_budget_micros)
                 VALUES (\(settings.name), \(settings.status.rawValue), \(settings.creditLimitMicros), \(settings.monthlyBudgetMicros),
-                        \(settings.maxConcurrentTasks), \(settings.rpmLimit), \(settings.callbackURL))
+                        \(settings.maxConcurrentTasks), \(settings.rpmLimit), \(settings.callbackURL),
+                        \(settings.timeZone), \(settings.dayBudgetMicros), \(settings.weekBudgetMicros))
                 RETURNING id
                 """).expected("tenant insert")
             let id = try inserted.decode(UUID.self, "id")
@@ -36,12 +39,16 @@ public struct TenantStore: Sendable {
 
     /// Newest first; `cursor` is the `next_cursor` of the page before (a tenant id).
     public func list(limit: Int, cursor: UUID?) async throws -> Page<Tenant> {
-        let rows = try await pool.query(Tenant.select + """
-            WHERE \(cursor)::uuid IS NULL OR (t.created_at, t.id) < (SELECT created_at, id FROM tenants WHERE id = \(cursor))
-            ORDER BY t.created_at DESC, t.id DESC
-            LIMIT \(limit + 1)
-            """)
-        return Page(rows: try rows.map(Tenant.init(row:)), limit: limit) { $0.id.text }
+        try await pool.withConnection { connection -> Page<Tenant> in
+            let rows = try await connection.query(Tenant.select + """
+                WHERE \(cursor)::uuid IS NULL OR (t.created_at, t.id) < (SELECT created_at, id FROM tenants WHERE id = \(cursor))
+                ORDER BY t.created_at DESC, t.id DESC
+                LIMIT \(limit + 1)
+                """)
+            var tenants: [Tenant] = []
+            for row in rows { tenants.append(try await Self.withBudgets(try Tenant(row: row), on: connection)) }
+            return Page(rows: tenants, limit: limit) { $0.id.text }
+        }
     }
 
     /// nil: no such tenant. A PATCH that changes nothing writes nothing.
@@ -50,6 +57,7 @@ public struct TenantStore: Sendable {
             guard let before = try await Self.read(id, on: connection, forUpdate: true) else { return nil }
             let settings = changes.applied(to: before.settings)
             guard settings != before.settings else { return before }
+            if settings.timeZone != before.settings.timeZone { try await Self.checkTimeZone(settings.timeZone, on: connection) }
             if settings.creditLimitMicros != before.settings.creditLimitMicros {
                 try before.balance.check(creditLimit: settings.creditLimitMicros, field: "credit_limit_micros")
             }
@@ -58,7 +66,8 @@ public struct TenantStore: Sendable {
                 SET name = \(settings.name), status = \(settings.status.rawValue),
                     credit_limit_micros = \(settings.creditLimitMicros), monthly_budget_micros = \(settings.monthlyBudgetMicros),
                     max_concurrent_tasks = \(settings.maxConcurrentTasks), rpm_limit = \(settings.rpmLimit),
-                    callback_url = \(settings.callbackURL), updated_at = now()
+                    callback_url = \(settings.callbackURL), time_zone = \(settings.timeZone),
+                    day_budget_micros = \(settings.dayBudgetMicros), week_budget_micros = \(settings.weekBudgetMicros), updated_at = now()
                 WHERE id = \(id)
                 """)
             let after = try await Self.read(id, on: connection).expected("tenant read")
@@ -71,6 +80,22 @@ public struct TenantStore: Sendable {
     /// `forUpdate` locks the tenant row: the first lock of the one fixed order (tenant, then key).
     static func read(_ id: UUID, on connection: PostgresConnection, forUpdate: Bool = false) async throws -> Tenant? {
         let query = Tenant.select + "WHERE t.id = \(id)" + (forUpdate ? " FOR UPDATE OF t" : "")
-        return try await connection.queryFirst(query).map(Tenant.init(row:))
+        guard let tenant = try await connection.queryFirst(query).map(Tenant.init(row:)) else { return nil }
+        return try await withBudgets(tenant, on: connection)
+    }
+
+    static func withBudgets(_ tenant: Tenant, on connection: PostgresConnection) async throws -> Tenant {
+        var tenant = tenant
+        tenant.budgets = try await BudgetUsage.statuses(tenant.settings.budgets, subject: tenant.id, reserved: tenant.balance.reservedMicros,
+                                                        zoneName: tenant.settings.timeZone, on: connection)
+        return tenant
+    }
+
+    /// A zone both Foundation and the database know (the daily charge rows are dated by the database).
+    static func checkTimeZone(_ name: String, on connection: PostgresConnection) async throws {
+        if name == "UTC" { return }
+        guard TimeZone(identifier: name) != nil,
+              try await connection.queryFirst("SELECT count(*) AS n FROM pg_timezone_names WHERE name = \(name)")?.decode(Int64.self, "n") ?? 0 > 0
+        else { throw BudgetError.unknownTimeZone(name) }
     }
 }

@@ -13,7 +13,7 @@ extension ImageRequest {
         try parse(object: BodyDecoding.object(body))
     }
 
-    /// Validates every omni-image rule of KLING.md; the first broken one is
+    /// Validates every omni-image rule of docs/upstream.md; the first broken one is
     /// the error. `n` in a series and `series_amount` in a single result are
     /// ignored by the upstream, and pass through unchecked.
     public static func parse(object: [String: JSONValue]) throws(KlingError) -> ImageRequest {

@@ -10,7 +10,7 @@ extension VideoRequest {
         try parse(object: BodyDecoding.object(body))
     }
 
-    /// Validates every omni-video rule of KLING.md; the first broken one is
+    /// Validates every omni-video rule of docs/upstream.md; the first broken one is
     /// the error. Fields the upstream documents as ignored in the request's
     /// shape (shot_type and multi_prompt without multi_shot, duration in an
     /// edit, prompt in a customize storyboard) pass through unchecked.

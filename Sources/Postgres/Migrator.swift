@@ -2,8 +2,10 @@ import Foundation
 import Logging
 
 /// Applies the numbered files of `sql/` (`001_name.sql`, ...) once each, in order, each in its own
-/// transaction, recorded in `schema_migrations`. A session-level advisory lock makes several instances
-/// starting together safe: one applies, the others wait and then find nothing left to do.
+/// transaction, recorded in `schema_migrations`. Each of those transactions first takes a
+/// transaction-level advisory lock and then reads what is done, so several instances starting together
+/// apply each migration once. Nothing outlives a transaction (no session lock, no `SET`), so migrations
+/// also run through PgBouncer in transaction mode (`deploy/README.md`).
 public struct Migrator: Sendable {
     public struct Migration: Sendable, Equatable {
         public var version: Int
@@ -71,46 +73,51 @@ public struct Migrator: Sendable {
     /// Applies what is pending; returns the names applied by this call.
     @discardableResult
     public func migrate(_ pool: PostgresPool) async throws -> [String] {
+        var applied: [String] = []
+        // one migration per transaction, each under its own lock: a pooler may give every one of
+        // them another server session, and a lock that lives with the transaction cannot be left behind
+        while let name = try await applyNext(pool) {
+            applied.append(name)
+        }
+        return applied
+    }
+
+    /// Under the lock, applies the first pending migration and returns its name; nil when none is left.
+    private func applyNext(_ pool: PostgresPool) async throws -> String? {
         try await pool.withConnection { connection in
-            try await connection.execute("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
+            try await connection.executeScript("BEGIN")
             do {
-                let applied = try await apply(on: connection)
-                try await connection.execute("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
-                return applied
-            } catch {
-                // the lock is the session's: a dropped session frees it, a live one must unlock
-                if !connection.isBroken {
-                    _ = try? await connection.execute("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
+                try await connection.execute("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))")
+                // under the lock: concurrent CREATE TABLE IF NOT EXISTS would collide inside PostgreSQL
+                try await connection.executeScript("""
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version integer PRIMARY KEY,
+                        name text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """)
+                let done = Set(try await connection.query("SELECT version FROM schema_migrations").map { try $0.decode(Int.self, "version") })
+                guard let migration = migrations.first(where: { !done.contains($0.version) }) else {
+                    try await connection.executeScript("COMMIT")
+                    return nil
                 }
+                logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
+                do {
+                    try await connection.executeScript(migration.sql)
+                    try await connection.execute("INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))")
+                } catch {
+                    throw PostgresError(.server, sqlState: (error as? PostgresError)?.sqlState,
+                                        message: "migration \(migration.name) failed: \(error)")
+                }
+                let status = try await connection.run("COMMIT").commandStatus
+                guard status == "COMMIT" else {
+                    throw PostgresError(.server, sqlState: "25P02", message: "migration \(migration.name) was rolled back")
+                }
+                return migration.name
+            } catch {
+                if !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
                 throw error
             }
         }
-    }
-
-    private func apply(on connection: PostgresConnection) async throws -> [String] {
-        try await connection.executeScript("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version integer PRIMARY KEY,
-                name text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            )
-            """)
-        let done = Set(try await connection.query("SELECT version FROM schema_migrations").map { try $0.decode(Int.self, "version") })
-        var applied: [String] = []
-        for migration in migrations where !done.contains(migration.version) {
-            logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
-            try await connection.executeScript("BEGIN")
-            do {
-                try await connection.executeScript(migration.sql)
-                try await connection.execute("INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))")
-                try await connection.executeScript("COMMIT")
-            } catch {
-                if !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
-                throw PostgresError(.server, sqlState: (error as? PostgresError)?.sqlState,
-                                    message: "migration \(migration.name) failed: \(error)")
-            }
-            applied.append(migration.name)
-        }
-        return applied
     }
 }

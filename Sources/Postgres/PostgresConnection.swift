@@ -29,13 +29,21 @@ public final class PostgresConnection: @unchecked Sendable {
         ("keepalives_idle", "10"),
         ("keepalives_interval", "5"),
         ("keepalives_count", "3"),
-        // timestamps come back in UTC; works through PgBouncer too, where SET would leak between clients
-        ("options", "-c TimeZone=UTC -c DateStyle=ISO"),
     ]
+
+    /// Timestamps come back in UTC and ISO style. libpq sends `PGTZ` and `PGDATESTYLE` as the startup
+    /// parameters `timezone` and `datestyle`, which PostgreSQL applies and PgBouncer (1.18 too) keeps per
+    /// client in transaction mode. An `options` startup parameter would be refused by PgBouncer before
+    /// 1.20, and a `SET` would leak between the pooler's clients. Set once, before the first connect.
+    static let sessionEnvironment: Void = {
+        setenv("PGTZ", "UTC", 1)
+        setenv("PGDATESTYLE", "ISO", 1)
+    }()
 
     /// Opens a connection; `url` is a libpq connection string or URI.
     public static func connect(url: String, logger: Logger) async throws -> PostgresConnection {
         try await withCheckedThrowingContinuation { continuation in
+            _ = sessionEnvironment
             DispatchQueue.global().async {
                 let pairs = sessionDefaults + [("dbname", url)]
                 let keywords = pairs.map { strdup($0.0) }

@@ -4,10 +4,13 @@ import Foundation
 enum PostgresTimestamp {
     /// "2026-11-23 01:27:00.123456+00"
     static func format(_ date: Date) -> String {
-        let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        var seconds = totalMicros / 1_000_000
-        var micros = totalMicros % 1_000_000
-        if micros < 0 { micros += 1_000_000; seconds -= 1 }
+        // Whole seconds and the fraction apart: `t - floor(t)` is exact, so scaling only the fraction
+        // adds no rounding of its own (scaling all of t by 10^6 could move far dates by a microsecond).
+        let interval = date.timeIntervalSince1970
+        let whole = interval.rounded(.down)
+        var seconds = Int64(whole)
+        var micros = Int64(((interval - whole) * 1_000_000).rounded())
+        if micros == 1_000_000 { micros = 0; seconds += 1 }
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)

@@ -15,12 +15,14 @@ public struct Estimate: Codable, Sendable, Equatable {
     public var images: Int?
     public var microsPerImage: Int64?
     public var reserveMicros: Int64
+    /// An edit whose input length was stated: what it would charge for that length.
+    public var expectedChargeMicros: Int64?
     public var currency: String
 
     public init(
         kind: String, model: String, mode: String? = nil, sound: String? = nil, resolution: String? = nil,
         billableSeconds: Int? = nil, microsPerSecond: Int64? = nil, videoReferenceMultiplier: String? = nil,
-        images: Int? = nil, microsPerImage: Int64? = nil, reserveMicros: Int64, currency: String
+        images: Int? = nil, microsPerImage: Int64? = nil, reserveMicros: Int64, expectedChargeMicros: Int64? = nil, currency: String
     ) {
         self.kind = kind
         self.model = model
@@ -33,6 +35,7 @@ public struct Estimate: Codable, Sendable, Equatable {
         self.images = images
         self.microsPerImage = microsPerImage
         self.reserveMicros = reserveMicros
+        self.expectedChargeMicros = expectedChargeMicros
         self.currency = currency
     }
 
@@ -44,6 +47,7 @@ public struct Estimate: Codable, Sendable, Equatable {
         case images
         case microsPerImage = "micros_per_image"
         case reserveMicros = "reserve_micros"
+        case expectedChargeMicros = "expected_charge_micros"
         case currency
     }
 }

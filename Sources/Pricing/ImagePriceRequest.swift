@@ -1,5 +1,5 @@
 /// The inputs that price an image task.
-public struct ImagePriceRequest: Sendable, Equatable, Hashable {
+public struct ImagePriceRequest: Codable, Sendable, Equatable, Hashable {
     public var model: String
     public var resolution: String
     public var count: ImageCount

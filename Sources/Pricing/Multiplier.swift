@@ -19,6 +19,17 @@ public struct Multiplier: Sendable, Equatable {
         return Multiplier(numerator: numerator, denominator: denominator)
     }
 
+    /// A multiplier kept with a task: read as the exact decimal it was priced at, without
+    /// today's book rules (a later, stricter rule must not stop an older task from settling).
+    static func stored(_ text: String) throws(PricingError) -> Multiplier {
+        guard let decimal = DecimalText(text), decimal.fractionDigits.count <= 9,
+              let numerator = DecimalText.value(of: decimal.integerDigits + decimal.fractionDigits)
+        else { throw .invalidBook("stored reference multiplier \"\(text)\" is not a decimal number") }
+        var denominator: Int64 = 1
+        for _ in decimal.fractionDigits { denominator *= 10 }
+        return Multiplier(numerator: numerator, denominator: denominator)
+    }
+
     /// `micros × numerator / denominator`, rounded half up; `micros` must be ≥ 0.
     public func apply(to micros: Int64) throws(PricingError) -> Int64 {
         // floor((2·m·n + d) / 2d) is m·n/d rounded half up for non-negative values.

@@ -1,5 +1,5 @@
 extension PriceBook {
-    /// The upstream's official list prices (KLING.md, "In micro-USD"):
+    /// The upstream's official list prices (docs/upstream.md, "Official prices"):
     /// 1 video unit = $0.14, 1 image unit = $0.0035.
     public static let default2026 = PriceBook(
         currency: "USD",

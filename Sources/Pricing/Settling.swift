@@ -3,16 +3,21 @@
 /// input length, an auto series' image count); everything else bills as
 /// requested. The charge never exceeds the reservation.
 public func settle(_ request: PriceRequest, book: PriceBook, actual: ActualUsage) throws(PricingError) -> Settlement {
-    let reservation = try estimate(request, book: book).reserveMicros
-    switch request {
+    try settle(try price(request, book: book), actual: actual)
+}
+
+/// The same from the priced request stored at reservation alone: no book, no validation.
+public func settle(_ priced: PricedRequest, actual: ActualUsage) throws(PricingError) -> Settlement {
+    let terms = priced.terms
+    switch priced.request {
     case .video(let video):
+        let reservation = try terms.micros(units: video.seconds.reservedSeconds)
         let seconds = try billableSeconds(video.seconds, actual: actual)
-        let charge = try PriceTerms.video(video, book: book).micros(units: seconds)
-        return Settlement(billableSeconds: seconds, chargeMicros: min(charge, reservation))
+        return Settlement(billableSeconds: seconds, chargeMicros: min(try terms.micros(units: seconds), reservation))
     case .image(let image):
+        let reservation = try terms.micros(units: image.count.reservedCount)
         let count = try billableImages(image.count, actual: actual)
-        let charge = try PriceTerms.image(image, book: book).micros(units: count)
-        return Settlement(images: count, chargeMicros: min(charge, reservation))
+        return Settlement(images: count, chargeMicros: min(try terms.micros(units: count), reservation))
     }
 }
 

@@ -1,5 +1,5 @@
 /// The inputs that price a video task.
-public struct VideoPriceRequest: Sendable, Equatable, Hashable {
+public struct VideoPriceRequest: Codable, Sendable, Equatable, Hashable {
     public var model: String
     public var mode: String
     public var sound: Bool
@@ -13,5 +13,10 @@ public struct VideoPriceRequest: Sendable, Equatable, Hashable {
         self.sound = sound
         self.videoReference = videoReference
         self.seconds = seconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, mode, sound, seconds
+        case videoReference = "video_reference"
     }
 }

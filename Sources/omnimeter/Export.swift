@@ -5,7 +5,8 @@ import Gateway
 import Postgres
 
 /// `omnimeter export`: the usage CSV of `GET /admin/v1/reports/usage.csv`, byte for byte, for cron.
-/// Runs no migrations: it only reads.
+/// Runs no migrations: it only reads. Its database is the one every command reads from the
+/// environment (`OMNIMETER_DATABASE_URL`, else the run command's), named in its errors.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the usage CSV (one row per task that ended in [from, to)), as GET /admin/v1/reports/usage.csv does."
@@ -35,14 +36,14 @@ struct Export: AsyncParsableCommand {
             tenant = id
         }
 
-        let pool = PostgresPool(url: config.databaseURL, maxConnections: 1, logger: logger)
+        let pool = PostgresPool(url: config.readDatabaseURL, maxConnections: 1, logger: logger)
         let export = UsageExport(pool: pool)
         // A file is written beside its final name and renamed when complete, so a cron job never
         // leaves a truncated export under the name a reader expects.
         let partial = output == "-" ? nil : output + ".partial"
         do {
             guard try await export.canExport(tenantID: tenant) else {
-                throw ValidationError("--tenant-id: no tenant \(tenant?.uuidString.lowercased() ?? "")")
+                throw ValidationError("--tenant-id: no tenant \(tenant?.uuidString.lowercased() ?? "") in database \(config.databaseName)")
             }
             let handle: FileHandle
             if let partial {
@@ -65,6 +66,7 @@ struct Export: AsyncParsableCommand {
         } catch {
             await pool.close()
             if let partial { unlink(partial) }
+            if error is PostgresError { Startup.databaseFailure("export", config, error) }
             Startup.fail("omnimeter export: \(error)")
         }
         await pool.close()

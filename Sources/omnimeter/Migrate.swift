@@ -13,7 +13,7 @@ struct Migrate: AsyncParsableCommand {
             print(applied.isEmpty ? "migrate: nothing to apply" : "migrate: applied \(applied.joined(separator: ", "))")
         } catch {
             await pool.close()
-            Startup.fail("omnimeter migrate: \(error)")
+            Startup.databaseFailure("migrate", config, error)
         }
         await pool.close()
     }

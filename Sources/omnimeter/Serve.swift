@@ -14,16 +14,20 @@ struct Serve: AsyncParsableCommand {
         do {
             _ = try await Startup.migrate(pool, logger: logger)
         } catch {
-            Startup.fail("omnimeter serve: migrations failed: \(error)")
+            Startup.databaseFailure("serve", config, error)
         }
         GatewayMetrics.bootstrap()  // once per process: swift-metrics allows a single backend
-        let gateway = Gateway(config: config, pool: pool, logger: logger)
+        // reports and listings on the replica when one is configured; money stays on `pool`
+        let readPool = config.hasReadReplica
+            ? PostgresPool(url: config.readDatabaseURL, maxConnections: config.databasePoolSize, logger: logger) : nil
+        let gateway = Gateway(config: config, pool: pool, readPool: readPool, logger: logger)
         let group = ServiceGroup(
             services: [gateway.makeApplication()] + gateway.makeBackgroundServices(),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
         try await group.run()
+        await readPool?.close()
         await pool.close()
     }
 }

@@ -55,6 +55,15 @@ struct UpstreamSimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("task-failure-rate"), help: "Share of tasks that end failed.")
     var taskFailureRate: Double = 0
 
+    @Option(name: .customLong("created-error-rate"), help: "Share of creates whose task is created but answered 500/5000.")
+    var createdErrorRate: Double = 0
+
+    @Option(name: .customLong("slow-answer-rate"), help: "Share of creates whose task is created and answered only after --slow-answer-ms.")
+    var slowAnswerRate: Double = 0
+
+    @Option(name: .customLong("slow-answer-ms"), help: "Milliseconds a slow answer waits.")
+    var slowAnswerMs: Int = 2000
+
     @Option(name: .customLong("edit-input-seconds"), help: "An edit's input length when its video_url has no duration= parameter.")
     var editInputSeconds: String = "7.5"
 
@@ -70,6 +79,7 @@ struct UpstreamSimulatorCommand: AsyncParsableCommand {
             ("--submit-error-rate", submitErrorRate), ("--submit-refusal-rate", submitRefusalRate),
             ("--lost-answer-rate", lostAnswerRate), ("--query-error-rate", queryErrorRate),
             ("--query-429-rate", query429Rate), ("--task-failure-rate", taskFailureRate),
+            ("--created-error-rate", createdErrorRate), ("--slow-answer-rate", slowAnswerRate),
         ]
         for (flag, rate) in rates where !(0...1).contains(rate) {
             throw ValidationError("\(flag) must be between 0 and 1, got \(rate)")
@@ -77,7 +87,7 @@ struct UpstreamSimulatorCommand: AsyncParsableCommand {
         guard taskSeconds >= 0, processingAfter >= 0 else {
             throw ValidationError("--task-seconds and --processing-after must not be negative")
         }
-        guard submitDelayMs >= 0 else { throw ValidationError("--submit-delay-ms must not be negative") }
+        guard submitDelayMs >= 0, slowAnswerMs >= 0 else { throw ValidationError("--submit-delay-ms and --slow-answer-ms must not be negative") }
         guard (2...9).contains(autoSeriesCount) else { throw ValidationError("--auto-series-count must be 2 to 9") }
         guard maxTasks >= 1 else { throw ValidationError("--max-tasks must be at least 1") }
     }
@@ -98,7 +108,10 @@ struct UpstreamSimulatorCommand: AsyncParsableCommand {
                 lostAnswerDropsConnection: lostAnswerDrop,
                 queryErrorRate: queryErrorRate,
                 queryRateLimitRate: query429Rate,
-                taskFailureRate: taskFailureRate
+                taskFailureRate: taskFailureRate,
+                createdErrorRate: createdErrorRate,
+                slowAnswerRate: slowAnswerRate,
+                slowAnswerDelay: .milliseconds(slowAnswerMs)
             ),
             defaultEditInputSeconds: editInputSeconds,
             autoSeriesCount: autoSeriesCount,

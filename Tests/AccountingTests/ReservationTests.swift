@@ -78,7 +78,7 @@ import Testing
         monthly.monthlyBudget = 700_000
         let capped = try await Fixtures.tenant(pool, credits: 10_000_000, limits: monthly)
         _ = try await store.reserve(try Fixtures.videoReservation(capped, Self.o1Pro5s))
-        await #expect(throws: ReservationRefusal.quotaExhausted("monthly budget")) {
+        await #expect(throws: ReservationRefusal.quotaExhausted("tenant month budget (monthly budget)")) {
             _ = try await store.reserve(try Fixtures.videoReservation(capped, Self.o1Pro5s))
         }
 

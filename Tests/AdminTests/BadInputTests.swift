@@ -65,7 +65,7 @@ import Testing
                 Case(method: .post, path: "\(tenants)/\(nowhere)/credits", json: ["amount_micros": 100, "reason": "r"], status: .notFound, code: "not_found"),
                 Case(method: .post, path: "/admin/v1/tokens", json: ["name": "root", "role": "root"], status: .unprocessableContent, code: "invalid"),
                 Case(method: .post, path: "/admin/v1/tokens", json: ["name": "no role"], status: .badRequest, code: "bad_request"),
-                Case(method: .post, path: keys, json: ["name": "k", "budget_period": "week"], status: .unprocessableContent, code: "invalid"),
+                Case(method: .post, path: keys, json: ["name": "k", "budget_period": "year"], status: .unprocessableContent, code: "invalid"),
                 Case(method: .post, path: keys, json: ["name": "k", "allowed_models": ["gpt-4"]], status: .unprocessableContent, code: "invalid"),
                 Case(method: .post, path: keys, json: ["name": "k", "allowed_models": []], status: .unprocessableContent, code: "invalid"),
                 Case(method: .post, path: keys, json: ["name": "k", "allowed_models": "kling-v3-omni"], status: .badRequest, code: "bad_request"),

@@ -25,7 +25,7 @@ import Testing
             let adjustment = try await client.admin(.post, "/admin/v1/tenants/\(tenantID)/credits", json: ["amount_micros": -2_500_000, "reason": "refund"])
             #expect(adjustment.status == .created)
             #expect(adjustment["kind"] == "adjustment")
-            #expect(adjustment["balance"] == ["credits_micros": 7_500_000, "charged_micros": 0, "reserved_micros": 0, "available_micros": 8_500_000])
+            #expect(adjustment["balance"] == ["credits_micros": 7_500_000, "charged_micros": 0, "reserved_micros": 0, "available_micros": 8_500_000, "grants_micros": 0])
             #expect(try await ledgerRows(tenantID) == 2)
         }
     }

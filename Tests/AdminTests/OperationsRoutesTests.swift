@@ -10,7 +10,7 @@ import Testing
 /// The operators' routes (issue #7): `GET /openapi.json` describes the whole contract, and `GET /metrics`
 /// renders request counters by route pattern and the gauges read from PostgreSQL.
 @Suite struct OperationsRoutesTests {
-    /// Every route of CONTRACT.md, as (method, OpenAPI path).
+    /// Every route of the API (docs/api.md), as (method, OpenAPI path).
     static let contractRoutes: [(String, String)] = [
         ("post", "/kling/v1/videos/omni-video"), ("get", "/kling/v1/videos/omni-video"), ("get", "/kling/v1/videos/omni-video/{id}"),
         ("post", "/kling/v1/images/omni-image"), ("get", "/kling/v1/images/omni-image"), ("get", "/kling/v1/images/omni-image/{id}"),
@@ -58,21 +58,11 @@ import Testing
 
     /// A gateway over the test database (migrated), with no upstream: these routes need none.
     func withGateway(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let url = try #require(ProcessInfo.processInfo.environment["OMNIMETER_TEST_DATABASE_URL"], "run the tests with bash scripts/test.sh")
-        let pool = PostgresPool(url: url, maxConnections: 4)
-        let sql = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("sql")
-        try await Migrator(directory: sql).migrate(pool)
+        let pool = try await TestDatabase.pool()
         var logger = Logger(label: "operations-test")
         logger.logLevel = .warning
-        let gateway = Gateway(config: try GatewayConfig.fromEnvironment(["OMNIMETER_DATABASE_URL": url]), pool: pool, logger: logger)
-        do {
-            try await Application(router: gateway.makeRouter()).test(.router) { client in try await body(client) }
-        } catch {
-            await pool.close()
-            throw error
-        }
-        await pool.close()
+        let gateway = Gateway(config: try GatewayConfig.fromEnvironment(["OMNIMETER_DATABASE_URL": pool.url]), pool: pool, logger: logger)
+        try await Application(router: gateway.makeRouter()).test(.router) { client in try await body(client) }
     }
 }
 

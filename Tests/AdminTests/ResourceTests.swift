@@ -18,7 +18,7 @@ import Testing
             #expect(tenant["credit_limit_micros"] == 0)
             #expect(tenant["monthly_budget_micros"] == .null)
             #expect(tenant["callback_url"] == "https://example.com/hook")
-            #expect(tenant["balance"] == ["credits_micros": 0, "charged_micros": 0, "reserved_micros": 0, "available_micros": 0])
+            #expect(tenant["balance"] == ["credits_micros": 0, "charged_micros": 0, "reserved_micros": 0, "available_micros": 0, "grants_micros": 0])
             let id = try #require(tenant["id"]?.stringValue)
             #expect(id == id.lowercased())
             #expect(try await client.admin(.get, "/admin/v1/tenants/\(id)").json == reply.json)

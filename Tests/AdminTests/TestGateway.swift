@@ -7,38 +7,7 @@ import Kling
 import Logging
 import Postgres
 import Testing
-
-/// The database that scripts/test.sh prepared, migrated once per run. Tests fail (never skip) without it.
-enum TestDatabase {
-    static func pool() async throws -> PostgresPool {
-        try await migrated.value
-    }
-
-    private static let migrated = Task<PostgresPool, Error> {
-        guard let url = ProcessInfo.processInfo.environment["OMNIMETER_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw TestSetupError("OMNIMETER_TEST_DATABASE_URL is not set: run the tests with `bash scripts/test.sh`")
-        }
-        let pool = PostgresPool(url: url, maxConnections: 24)
-        try await Migrator(directory: migrationsDirectory).migrate(pool)
-        return pool
-    }
-
-    static var migrationsDirectory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("sql")
-    }
-
-    /// One number from a query such as `SELECT count(*) AS n …`.
-    static func number(_ query: PostgresQuery) async throws -> Int64 {
-        let row = try #require(try await pool().queryFirst(query))
-        return try row.decode(Int64.self, "n")
-    }
-}
-
-struct TestSetupError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
+@_exported import TestSupport
 
 /// Every line logged through the gateway's logger, with its metadata, to search for secrets.
 final class LogRecorder: @unchecked Sendable {

@@ -16,7 +16,7 @@ import Testing
         let taskID = UUID()
         let body = JSONValue.object(request.upstreamBody(externalTaskID: taskID.uuidString.lowercased(), callbackURL: nil))
         _ = try await TaskStore(pool: harness.pool).reserve(ReservationRequest(
-            taskID: taskID, key: key, endpoint: "omni-video", model: request.model, mode: request.mode, resolution: nil,
+            taskID: taskID, key: key, endpoint: .video, model: request.model, mode: request.mode, resolution: nil,
             sound: false, videoReference: false, priceVersion: 1, requestBody: PostgresJSON(data: body.encodedData()),
             reserveMicros: estimate.reserveMicros, currency: "USD", estimate: try PostgresJSON(encoding: estimate),
             externalTaskID: nil, callbackURL: nil, idempotency: nil, leaseOwner: "crashed-instance", leaseSeconds: 0))
@@ -48,7 +48,7 @@ import Testing
         // the dead process had sent it: the upstream has the task under our id, we never heard back
         let follower = try #require(harness.gateway.follower)
         let reserved = try #require(try await TaskStore(pool: harness.pool).task(id: taskID))
-        _ = try? await follower.submit(reserved, attemptsLeft: 1)
+        _ = try? await follower.submitter.submit(reserved, attemptsLeft: 1)
         await harness.simulator.setFaults(SimulatorFaults())
         try await harness.settleAll(tenantID: tenant.tenantID)
         #expect(try await Database.ledgerKinds(harness.pool, taskID: taskID.uuidString) == ["reserve": 560_000, "charge": 560_000])

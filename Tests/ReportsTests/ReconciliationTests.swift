@@ -8,6 +8,8 @@ import Testing
         "tenant_balances_match_ledger", "key_balances_match_ledger", "monthly_charges_match_ledger", "ended_tasks_resolved",
         "open_tasks_hold_their_reservation", "charges_within_reservation", "task_money_matches_ledger",
         "ledger_task_rows_belong_to_their_task",
+        "grants_add_up", "grants_fund_only_their_models", "holds_match_reservations", "tenant_grants_match_ledger",
+        "daily_charges_match_ledger",
     ]
 
     /// A tenant with a task of every kind of ending and one still open.
@@ -95,6 +97,29 @@ import Testing
               INSERT INTO ledger_entries (tenant_id, key_id, task_id, kind, amount_micros)
               VALUES (\(w.key.tenantID), \(w.key.keyID), \(missing), 'reserve', 1)
               """], missing)
+        },
+        Breach(check: "grants_add_up") { w in
+            let grant = UUID()
+            // a grant with no grant ledger row
+            return (["""
+              INSERT INTO credit_grants (id, tenant_id, name, amount_micros, remaining_micros) VALUES (\(grant), \(w.key.tenantID), 'g', 5, 5)
+              """], grant)
+        },
+        Breach(check: "grants_fund_only_their_models") { w in
+            let grant = UUID()
+            return (["""
+              INSERT INTO credit_grants (id, tenant_id, name, amount_micros, remaining_micros, models)
+              VALUES (\(grant), \(w.key.tenantID), 'images only', 5, 5, '["kling-image-o1"]')
+              """, "UPDATE funding_holds SET grant_id = \(grant) WHERE task_id = \(w.open.id)"], grant)
+        },
+        Breach(check: "holds_match_reservations") { w in
+            (["UPDATE funding_holds SET held_micros = held_micros - 1 WHERE task_id = \(w.open.id)"], w.open.id)
+        },
+        Breach(check: "tenant_grants_match_ledger") { w in
+            (["UPDATE tenants SET granted_micros = granted_micros + 1 WHERE id = \(w.key.tenantID)"], w.key.tenantID)
+        },
+        Breach(check: "daily_charges_match_ledger") { w in
+            (["UPDATE daily_charges SET charged_micros = charged_micros + 1 WHERE subject_id = \(w.key.keyID)"], w.key.keyID)
         },
     ]
 

@@ -12,10 +12,12 @@ public struct LedgerRecord: Sendable, Encodable {
     public var reason: String?
     public var idempotencyKey: String?
     public var actor: String?
+    /// The grant a grant, grant_expire or grant_void row moves.
+    public var grantID: UUID?
     public var createdAt: Date
 
     static let columns: StaticString = """
-        id, tenant_id, key_id, task_id, kind, amount_micros, reason, idempotency_key, actor, created_at,
+        id, tenant_id, key_id, task_id, kind, amount_micros, reason, idempotency_key, actor, grant_id, created_at,
         (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
         """
 
@@ -29,11 +31,12 @@ public struct LedgerRecord: Sendable, Encodable {
         reason = try row.decode(String?.self, "reason")
         idempotencyKey = try row.decode(String?.self, "idempotency_key")
         actor = try row.decode(String?.self, "actor")
+        grantID = try row.decode(UUID?.self, "grant_id")
         createdAt = try row.decode(Date.self, "created_at")
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, tenantID, keyID, taskID, kind, amountMicros, reason, idempotencyKey, actor, createdAt
+        case id, tenantID, keyID, taskID, kind, amountMicros, reason, idempotencyKey, actor, grantID, createdAt
     }
 
     /// Every field, absent ones as null; ids in lower case, as the database writes them.
@@ -48,6 +51,7 @@ public struct LedgerRecord: Sendable, Encodable {
         try c.encode(reason, forKey: .reason)
         try c.encode(idempotencyKey, forKey: .idempotencyKey)
         try c.encode(actor, forKey: .actor)
+        try c.encode(grantID?.uuidString.lowercased(), forKey: .grantID)
         try c.encode(createdAt, forKey: .createdAt)
     }
 }

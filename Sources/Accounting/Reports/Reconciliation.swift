@@ -21,7 +21,7 @@ public struct ReconciliationReport: Sendable, Encodable {
     public var checks: [ReconciliationCheck]
 }
 
-/// The ledger invariants (DESIGN.md), checked now. Each check is one query that returns the rows
+/// The ledger invariants (docs/money.md, "Invariants"), checked now. Each check is one query that returns the rows
 /// breaking it, described; all run in one read-only REPEATABLE READ transaction, so they see one
 /// snapshot and concurrent traffic cannot make a consistent database look broken.
 public struct Reconciliation: Sendable {
@@ -166,5 +166,5 @@ public struct Reconciliation: Sendable {
             WHERE e.task_id IS NOT NULL
               AND (t.id IS NULL OR t.tenant_id <> e.tenant_id OR t.key_id IS DISTINCT FROM e.key_id)
             """),
-    ]
+    ] + fundingChecks
 }

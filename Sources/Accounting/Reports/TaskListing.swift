@@ -11,6 +11,9 @@ public struct TaskSummary: Sendable, Encodable {
     public var mode: String?
     public var resolution: String?
     public var state: TaskState
+    /// The price book version the task was priced with, and the tenant's rate-card version (0: none).
+    public var priceVersion: Int
+    public var pricingVersion: Int
     public var billingState: String
     public var currency: String
     public var reservedMicros: Int64
@@ -25,8 +28,8 @@ public struct TaskSummary: Sendable, Encodable {
     public var endedAt: Date?
 
     static let columns: StaticString = """
-        id, tenant_id, key_id, endpoint, model, mode, resolution, state, currency, reserved_micros, charged_micros,
-        released_micros, late_charged_micros, billable_seconds, images, external_task_id, upstream_task_id, created_at, ended_at,
+        id, tenant_id, key_id, endpoint, model, mode, resolution, state, price_version, pricing_version, currency, reserved_micros,
+        charged_micros, released_micros, late_charged_micros, billable_seconds, images, external_task_id, upstream_task_id, created_at, ended_at,
         (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
         """
 
@@ -43,6 +46,8 @@ public struct TaskSummary: Sendable, Encodable {
             throw PostgresError(.decoding, message: "unknown task state \(stateText)")
         }
         self.state = state
+        priceVersion = try row.decode(Int.self, "price_version")
+        pricingVersion = try row.decode(Int.self, "pricing_version")
         currency = try row.decode(String.self, "currency")
         reservedMicros = try row.decode(Int64.self, "reserved_micros")
         chargedMicros = try row.decode(Int64.self, "charged_micros")
@@ -58,8 +63,9 @@ public struct TaskSummary: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, tenantID, keyID, endpoint, model, mode, resolution, state, billingState, currency, reservedMicros, chargedMicros,
-             releasedMicros, lateChargedMicros, billableSeconds, images, externalTaskID, upstreamTaskID, createdAt, endedAt
+        case id, tenantID, keyID, endpoint, model, mode, resolution, state, priceVersion, pricingVersion, billing, billingState, currency,
+             reservedMicros, chargedMicros, releasedMicros, lateChargedMicros, billableSeconds, images, externalTaskID, upstreamTaskID,
+             createdAt, endedAt
     }
 
     /// Every field, absent ones as null, so that clients see one shape; ids in lower case, as the database writes them.
@@ -73,6 +79,9 @@ public struct TaskSummary: Sendable, Encodable {
         try c.encode(mode, forKey: .mode)
         try c.encode(resolution, forKey: .resolution)
         try c.encode(state, forKey: .state)
+        try c.encode(priceVersion, forKey: .priceVersion)
+        try c.encode(pricingVersion, forKey: .pricingVersion)
+        try c.encode(billing, forKey: .billing)
         try c.encode(billingState, forKey: .billingState)
         try c.encode(currency, forKey: .currency)
         try c.encode(reservedMicros, forKey: .reservedMicros)
@@ -121,6 +130,11 @@ public struct TaskListing: Sendable {
 
     public static func cursor(_ text: String) throws(InvalidCursor) -> ListingCursor {
         try ListingCursor(encoded: text) { UUID(uuidString: $0) != nil }
+    }
+
+    /// One task, the same shape as a listing's item; nil when there is none.
+    public func task(id: UUID) async throws -> TaskSummary? {
+        try await pool.queryFirst("SELECT \(unescaped: TaskSummary.columns) FROM tasks WHERE id = \(id)").map(TaskSummary.init(row:))
     }
 
     public func page(_ filter: TaskFilter) async throws -> ListingPage<TaskSummary> {

@@ -8,7 +8,7 @@ import Postgres
 ///
 /// The format is RFC 4180 as PostgreSQL writes it: fields holding a comma, quote or line break are
 /// quoted, quotes doubled; lines end in LF (RFC 4180 allows CRLF; every CSV reader we know takes LF).
-/// Header column names are the statement's aliases and are part of the contract (CONTRACT.md).
+/// Header column names are the statement's aliases and are part of the API (docs/api.md, "Finance CSV").
 ///
 /// Spreadsheet formula injection (OWASP "CSV Injection"): a text cell a tenant or admin chose
 /// (`tenant_name`, `key_name`, `external_task_id`) that starts with `=`, `+`, `-`, `@`, a tab, a carriage

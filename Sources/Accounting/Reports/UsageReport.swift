@@ -45,6 +45,9 @@ public struct UsageRow: Sendable, Equatable {
 public struct UsageReportResult: Sendable {
     public var period: ReportPeriod
     public var groupBy: [UsageGrouping]
+    /// The filters the report was run with (nil: every tenant, every key).
+    public var tenantID: UUID?
+    public var keyID: UUID?
     public var currency: String
     public var rows: [UsageRow]
     /// The sum of the rows, which is also the ungrouped report.
@@ -60,7 +63,8 @@ public struct UsageReport: Sendable {
         self.pool = pool
     }
 
-    public func run(period: ReportPeriod, groupBy: [UsageGrouping]) async throws -> UsageReportResult {
+    /// `tenantID` and `keyID`, when given, keep only that tenant's or that key's tasks.
+    public func run(period: ReportPeriod, groupBy: [UsageGrouping], tenantID: UUID? = nil, keyID: UUID? = nil) async throws -> UsageReportResult {
         let grouped = Set(groupBy)
         // One statement for every grouping: a column not grouped by is NULL for all rows, so it forms
         // one group. The flags are bound values, the SQL text never changes.
@@ -78,6 +82,8 @@ public struct UsageReport: Sendable {
                        COALESCE(sum(charged_micros + late_charged_micros), 0)::bigint AS charged_micros
                 FROM tasks
                 WHERE ended_at >= \(period.from) AND ended_at < \(period.to)
+                  AND (\(tenantID)::uuid IS NULL OR tenant_id = \(tenantID))
+                  AND (\(keyID)::uuid IS NULL OR key_id = \(keyID))
                 GROUP BY 1, 2, 3, 4
             )
             SELECT g.tenant_id, t.name AS tenant_name, g.key_id, k.name AS key_name, g.model,
@@ -89,7 +95,7 @@ public struct UsageReport: Sendable {
             ORDER BY g.day, t.name, g.tenant_id, k.name, g.key_id, g.model
             """).map(Self.row)
         let currency = try await PriceBookStore(pool: pool).current().book.currency
-        return UsageReportResult(period: period, groupBy: groupBy, currency: currency, rows: rows,
+        return UsageReportResult(period: period, groupBy: groupBy, tenantID: tenantID, keyID: keyID, currency: currency, rows: rows,
                                  totals: rows.reduce(UsageFigures()) { $0 + $1.figures })
     }
 

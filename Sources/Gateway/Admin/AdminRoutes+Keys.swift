@@ -10,16 +10,20 @@ extension AdminRoutes {
             let caller = try context.caller()
             let tenantID = try AdminRequest.id(context, "tenant")
             let body = try await AdminBody.read(request, context: context)
-            let settings = APIKeySettings(
+            var settings = APIKeySettings(
                 name: try body.field("name", .name).required("name"),
                 budgetMicros: try body.field("budget_micros", .micros).valueOrNil,
                 budgetPeriod: try body.field("budget_period", FieldRule<BudgetPeriod>.choice).valueOrNil ?? .total,
                 allowedModels: try body.field("allowed_models", .models).valueOrNil,
                 expiresAt: try body.field("expires_at", .futureTime).valueOrNil,
                 maxConcurrentTasks: try body.field("max_concurrent_tasks", .positiveCount).valueOrNil,
-                rpmLimit: try body.field("rpm_limit", .positiveCount).valueOrNil
+                rpmLimit: try body.field("rpm_limit", .positiveCount).valueOrNil,
+                scopes: try body.field("scopes", FieldRule<[KeyScope]>.scopes).valueOrNil ?? KeyScope.all
             )
-            guard let (key, secret) = try await keys.create(tenantID: tenantID, settings, actor: caller.actor) else {
+            if let budgets = try body.field("budgets", .budgets).valueOrNil {
+                try await Self.budgetErrors { try settings.setBudgets(budgets, keepingPair: true) }
+            }
+            guard let (key, secret) = try await Self.budgetErrors({ try await keys.create(tenantID: tenantID, settings, actor: caller.actor) }) else {
                 throw AdminAPIError.notFound("tenant")
             }
             context.logger.info("api key created", metadata: ["tenant_id": "\(tenantID.uuidString.lowercased())", "key_id": "\(key.id.uuidString.lowercased())"])
@@ -52,7 +56,16 @@ extension AdminRoutes {
             changes.expiresAt = try body.field("expires_at", .futureTime).clearable
             changes.maxConcurrentTasks = try body.field("max_concurrent_tasks", .positiveCount).clearable
             changes.rpmLimit = try body.field("rpm_limit", .positiveCount).clearable
-            guard let key = try await keys.update(id, changes, actor: caller.actor) else { throw AdminAPIError.notFound("key") }
+            // null gives the key every scope again, as a key made without `scopes` has
+            switch try body.field("scopes", FieldRule<[KeyScope]>.scopes) {
+            case .absent: break
+            case .null: changes.scopes = .set(KeyScope.all)
+            case .value(let scopes): changes.scopes = .set(scopes)
+            }
+            changes.budgets = try body.field("budgets", .budgets).patch("budgets")
+            guard let key = try await Self.budgetErrors({ try await keys.update(id, changes, actor: caller.actor) }) else {
+                throw AdminAPIError.notFound("key")
+            }
             context.logger.info("api key updated", metadata: ["key_id": "\(id.uuidString.lowercased())"])
             return try JSONResponse.make(key)
         }

@@ -9,7 +9,7 @@ extension AdminRoutes {
         admin.post("tenants") { request, context -> Response in
             let caller = try context.caller()
             let body = try await AdminBody.read(request, context: context)
-            let settings = TenantSettings(
+            var settings = TenantSettings(
                 name: try body.field("name", .name).required("name"),
                 creditLimitMicros: try body.field("credit_limit_micros", .micros).valueOrNil ?? 0,
                 monthlyBudgetMicros: try body.field("monthly_budget_micros", .micros).valueOrNil,
@@ -17,8 +17,12 @@ extension AdminRoutes {
                 rpmLimit: try body.field("rpm_limit", .positiveCount).valueOrNil,
                 callbackURL: try body.field("callback_url", .httpURL).valueOrNil
             )
+            settings.timeZone = try body.field("time_zone", .text(1...100)).valueOrNil ?? "UTC"
+            if let budgets = try body.field("budgets", .budgets).valueOrNil {
+                settings.budgets = try Self.withMonthAlias(budgets, settings.monthlyBudgetMicros)
+            }
             try await refusePrivateCallback(settings.callbackURL)
-            let tenant = try await tenants.create(settings, actor: caller.actor)
+            let tenant = try await Self.budgetErrors { try await tenants.create(settings, actor: caller.actor) }
             context.logger.info("tenant created", metadata: ["tenant_id": "\(tenant.id.uuidString.lowercased())"])
             return try JSONResponse.make(tenant, status: .created)
         }
@@ -45,8 +49,15 @@ extension AdminRoutes {
             changes.maxConcurrentTasks = try body.field("max_concurrent_tasks", .positiveCount).clearable
             changes.rpmLimit = try body.field("rpm_limit", .positiveCount).clearable
             changes.callbackURL = try body.field("callback_url", .httpURL).clearable
+            changes.timeZone = try body.field("time_zone", .text(1...100)).patch("time_zone")
+            changes.budgets = try body.field("budgets", .budgets).patch("budgets")
+            if case .set(let budgets) = changes.budgets, case .set(let month) = changes.monthlyBudgetMicros {
+                changes.budgets = .set(try Self.withMonthAlias(budgets, month))
+            }
             if case .set(let url?) = changes.callbackURL { try await refusePrivateCallback(url) }
-            guard let tenant = try await tenants.update(id, changes, actor: caller.actor) else { throw AdminAPIError.notFound("tenant") }
+            guard let tenant = try await Self.budgetErrors({ try await tenants.update(id, changes, actor: caller.actor) }) else {
+                throw AdminAPIError.notFound("tenant")
+            }
             context.logger.info("tenant updated", metadata: ["tenant_id": "\(id.uuidString.lowercased())"])
             return try JSONResponse.make(tenant)
         }

@@ -2,10 +2,11 @@ import Accounting
 import Hummingbird
 import Postgres
 
-/// The admin API (`/admin/v1/…`, CONTRACT.md "Admin API"), and `GET /v1/account`, the tenant's own
+/// The admin API (`/admin/v1/…`, docs/api.md "Admin API"), and `GET /v1/account`, the tenant's own
 /// view of what admins set. Route handlers only read input and shape answers; SQL lives in Accounting.
 struct AdminRoutes: Sendable {
     let pool: PostgresPool
+    let readPool: PostgresPool
     let authenticator: AdminAuthenticator
     /// OMNIMETER_ALLOW_PRIVATE_CALLBACKS: whether a tenant callback_url may name a private address.
     let allowPrivateCallbacks: Bool
@@ -13,11 +14,12 @@ struct AdminRoutes: Sendable {
     let maxExports: Int
     let exportStallTimeout: Duration
 
-    init(config: GatewayConfig, pool: PostgresPool) {
+    init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil) {
         self.pool = pool
         self.allowPrivateCallbacks = config.allowPrivateCallbacks
         self.maxExports = config.maxExports
         self.exportStallTimeout = config.exportStallTimeout
+        self.readPool = readPool ?? pool
         self.authenticator = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)
     }
 
@@ -28,9 +30,12 @@ struct AdminRoutes: Sendable {
         registerCredits(on: admin)
         registerKeys(on: admin)
         registerPrices(on: admin)
+        registerPricing(on: admin)
+        registerGrants(on: admin)
         registerAudit(on: admin)
         registerDeliveries(on: admin)
-        ReportRoutes(pool: pool, maxExports: maxExports, stallTimeout: exportStallTimeout).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
+        AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
+        ReportRoutes(pool: pool, readPool: readPool, maxExports: maxExports, stallTimeout: exportStallTimeout).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
     }
 

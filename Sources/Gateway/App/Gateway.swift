@@ -11,11 +11,14 @@ import ServiceLifecycle
 public struct Gateway: Sendable {
     public let config: GatewayConfig
     public let pool: PostgresPool
+    /// Reports, exports and listings; the primary's pool unless a replica is configured. Money never reads here.
+    public let readPool: PostgresPool
     public let logger: Logger
 
-    public init(config: GatewayConfig, pool: PostgresPool, logger: Logger) {
+    public init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, logger: Logger) {
         self.config = config
         self.pool = pool
+        self.readPool = readPool ?? pool
         self.logger = logger
     }
 
@@ -25,7 +28,7 @@ public struct Gateway: Sendable {
     /// Follows tasks upstream; nil when no upstream is configured.
     public var follower: TaskFollower? {
         guard let url = config.upstreamURL else { return nil }
-        let upstream = UpstreamClient(http: HTTPClient.shared, baseURL: url, apiKey: config.upstreamKey)
+        let upstream = UpstreamClient(baseURL: url, apiKey: config.upstreamKey)
         return TaskFollower(tasks: tasks, prices: prices, upstream: upstream, config: config, logger: logger)
     }
 
@@ -34,14 +37,18 @@ public struct Gateway: Sendable {
         let router = Router(context: GatewayContext.self)
         OperationsRoutes(pool: pool, metricsToken: config.metricsToken).register(on: router)  // first: its metrics middleware must wrap every route
         router.add(middleware: InputGuardMiddleware())  // NUL in queries, per-task and per-key rate limits
+        router.add(middleware: RoutePolicyMiddleware())  // unknown query parameters, 404 and 405 bodies
         HealthRoutes(pool: pool).register(on: router)
         let follower = self.follower
+        let intake = TaskIntake(tasks: tasks, prices: prices, submitter: follower?.submitter, config: config)
         TenantRoutes(authentication: TenantAuthentication(authenticator: KeyAuthenticator(pool: pool)),
-                     tasks: tasks, prices: prices, follower: follower, config: config).register(on: router)
+                     tasks: tasks, intake: intake).register(on: router)
         if let follower {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }
-        AdminRoutes(config: config, pool: pool).register(on: router)
+        AdminRoutes(config: config, pool: pool, readPool: readPool).register(on: router)
+        ConsoleRoutes(config: config, pool: pool).register(on: router)
+        SelfServiceRoutes(pool: pool).register(on: router)  // /v1/usage, /v1/statements (scope usage:read)
         return router
     }
 
@@ -61,11 +68,14 @@ public struct Gateway: Sendable {
 
     /// The background services beside the HTTP server.
     public func makeBackgroundServices() -> [any Service] {
-        guard let follower else { return [] }
+        // grants expire on time whether or not an upstream is configured
+        let expiry = GrantExpiryService(grants: GrantStore(pool: pool), tick: .seconds(1), logger: logger)
+        guard let follower else { return [expiry] }
         let tick = min(config.pollInterval, .seconds(1))
         return [
             TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: tick, logger: logger),
             makeCallbackDelivery(),
+            expiry,
         ]
     }
 

@@ -1,9 +1,12 @@
 import Foundation
 
-/// Configuration from the environment (CONTRACT.md, "Programs and configuration").
+/// Configuration from the environment (README.md, "Configuration").
 /// A bad value stops the program at start with one line naming the variable.
 public struct GatewayConfig: Sendable {
     public var databaseURL: String
+    /// Reports, exports and listings read here (`OMNIMETER_READ_DATABASE_URL`, default the primary);
+    /// money decisions never do (`deploy/README.md`, "Read replica").
+    public var readDatabaseURL: String
     public var listenHost: String
     public var listenPort: Int
     public var adminToken: String?
@@ -26,7 +29,20 @@ public struct GatewayConfig: Sendable {
     /// A CSV download whose client reads nothing for this long is aborted (`OMNIMETER_EXPORT_STALL_S`, for tests).
     public var exportStallTimeout: Duration = .seconds(30)
 
+    /// True when reads have a database of their own (a replica) rather than the primary.
+    public var hasReadReplica: Bool { readDatabaseURL != databaseURL }
+
     public static let defaultDatabaseURL = "postgresql://postgres@127.0.0.1:54329/omnimeter"
+
+    /// The database of `scripts/run.sh` (`scripts/pg.sh url`): its port follows `OMNIMETER_PG_PORT`, so
+    /// that every command run in the same shell as the scripts finds the same database.
+    public static func defaultDatabaseURL(pgPort: String?) -> String {
+        guard let pgPort, let port = Int(pgPort), (1...65535).contains(port) else { return defaultDatabaseURL }
+        return "postgresql://postgres@127.0.0.1:\(port)/omnimeter"
+    }
+
+    /// The database, named for messages: without its password.
+    public var databaseName: String { DatabaseName.redacted(databaseURL) }
 
     public struct Invalid: Error, CustomStringConvertible {
         public var variable: String
@@ -64,8 +80,13 @@ public struct GatewayConfig: Sendable {
         case "1": allowPrivate = true
         case let other: throw Invalid(variable: "OMNIMETER_ALLOW_PRIVATE_CALLBACKS", problem: "expected 0 or 1, got \(other.debugDescription)")
         }
+        if let pgPort = value("OMNIMETER_PG_PORT"), Int(pgPort).map({ !(1...65535).contains($0) }) ?? true {
+            throw Invalid(variable: "OMNIMETER_PG_PORT", problem: "expected a port from 1 to 65535, got \(pgPort.debugDescription)")
+        }
+        let databaseURL = value("OMNIMETER_DATABASE_URL") ?? defaultDatabaseURL(pgPort: value("OMNIMETER_PG_PORT"))
         var config = GatewayConfig(
-            databaseURL: value("OMNIMETER_DATABASE_URL") ?? defaultDatabaseURL,
+            databaseURL: databaseURL,
+            readDatabaseURL: value("OMNIMETER_READ_DATABASE_URL") ?? databaseURL,
             listenHost: host,
             listenPort: port,
             adminToken: value("OMNIMETER_ADMIN_TOKEN"),

@@ -1,3 +1,4 @@
+import Accounting
 import Hummingbird
 import Kling
 import Logging
@@ -16,6 +17,8 @@ struct TenantErrorMiddleware: RouterMiddleware {
             return error.response(requestID: context.requestID)
         } catch let error as KlingError {
             return KlingAPIError(error).response(requestID: context.requestID)
+        } catch let error as MissingScope {
+            return KlingAPIError.notAllowed(error.message).response(requestID: context.requestID)
         } catch let error as PostgresError where error.isUnavailable {
             context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
             return KlingAPIError.databaseUnavailable.response(requestID: context.requestID)

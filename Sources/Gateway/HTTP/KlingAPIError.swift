@@ -3,7 +3,7 @@ import Hummingbird
 import Kling
 
 /// An error on the tenant (Kling-compatible) API: `{"code":C,"message":"…","request_id":"…"}`.
-/// The codes and HTTP statuses are CONTRACT.md's table; they are chosen here, in one place.
+/// The codes and HTTP statuses are docs/api.md's table; they are chosen here, in one place.
 public struct KlingAPIError: Error, Sendable {
     public var status: HTTPResponse.Status
     public var code: Int

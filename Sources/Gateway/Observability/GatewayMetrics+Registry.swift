@@ -23,6 +23,6 @@ extension GatewayMetrics {
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
             .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
         ]
-        MetricsSystem.bootstrap(factory)
+        MetricsSystem.bootstrap(HelpTextMetricsFactory(prometheus: factory))
     }()
 }

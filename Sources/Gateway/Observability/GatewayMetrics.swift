@@ -28,16 +28,17 @@ public enum GatewayMetrics {
 
     // MARK: upstream
 
-    /// Times one upstream create and counts it by outcome: accepted, refused, or uncertain (an error).
+    /// Times one upstream create and counts it by outcome: accepted, refused, or not_sent or uncertain (errors).
     static func upstreamCreate(_ call: () async -> UpstreamClient.CreateOutcome) async -> UpstreamClient.CreateOutcome {
         let started = ContinuousClock.now
         let outcome = await call()
         let name = switch outcome {
         case .accepted: "accepted"
         case .refused: "refused"
+        case .notSent: "not_sent"
         case .uncertain: "uncertain"
         }
-        upstream("create", outcome: name, isError: name == "uncertain", since: started)
+        upstream("create", outcome: name, isError: name == "uncertain" || name == "not_sent", since: started)
         return outcome
     }
 

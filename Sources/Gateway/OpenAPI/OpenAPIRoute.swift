@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// `GET /openapi.json`: the whole API (CONTRACT.md) as an OpenAPI 3.1 document, for people and for
+/// `GET /openapi.json`: the whole API (docs/api.md) as an OpenAPI 3.1 document, for people and for
 /// tools such as client generators and `scripts/fuzz.sh`.
 struct OpenAPIRoute: Sendable {
     func register(on router: Router<GatewayContext>) {

@@ -12,8 +12,11 @@ struct AccountRoute: Sendable {
     struct Account: Encodable, Sendable {
         let tenant: Tenant
         let key: APIKey
-        /// The secret that signs this tenant's callbacks (Standard Webhooks), shown to the tenant only.
-        let webhookSecret: String
+        /// The secret that signs this tenant's callbacks (Standard Webhooks), shown only to keys with
+        /// the scope `account:secrets` (absent otherwise).
+        let webhookSecret: String?
+        /// The tenant's credit grants, oldest first.
+        let grants: [CreditGrant]
     }
 
     func register(on router: Router<GatewayContext>) {
@@ -21,14 +24,17 @@ struct AccountRoute: Sendable {
         let tenants = TenantStore(pool: pool)
         let keys = APIKeyStore(pool: pool)
 
-        router.group("v1").add(middleware: TenantErrorMiddleware()).get("account") { request, context -> Response in
-            let caller = try await authentication.authenticate(request)
+        // a suspended tenant still reads its account
+        TenantRoutes.group(router, "v1", authentication).get("account") { _, context -> Response in
+            let caller = try context.caller()
             // Both exist: the key was just found with its tenant, and neither is ever deleted.
             guard let tenant = try await tenants.get(caller.tenantID), let key = try await keys.get(caller.keyID),
                   let secret = try await tenants.webhookSecret(caller.tenantID) else {
                 throw KlingAPIError.unknownKey
             }
-            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: secret)))
+            let shown = caller.has(.accountSecrets) ? secret : nil  // every valid key may read the rest
+            let grants = try await GrantStore(pool: pool).list(tenantID: caller.tenantID) ?? []
+            let data = try JSONValue.decode(JSONResponse.encoder.encode(Account(tenant: tenant, key: key, webhookSecret: shown, grants: grants)))
             return JSONResponse.kling(data, requestID: context.requestID)
         }
     }

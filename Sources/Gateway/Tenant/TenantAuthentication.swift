@@ -2,7 +2,8 @@ import Accounting
 import Hummingbird
 
 /// Authenticates the tenant key of a request and maps the outcome to the contract's codes:
-/// 1000 no key, 1002 unknown or revoked, 1004 expired, 1100 tenant suspended.
+/// 1000 no key, 1002 unknown or revoked, 1004 expired. Suspension is not checked here: a suspended
+/// tenant may read, and only creates refuse it (1100).
 struct TenantAuthentication: Sendable {
     let authenticator: KeyAuthenticator
 
@@ -17,7 +18,6 @@ struct TenantAuthentication: Sendable {
             case .expired: throw KlingAPIError.expiredKey
             }
         }
-        if key.tenantSuspended { throw KlingAPIError.tenantSuspended }
         return key
     }
 

@@ -4,7 +4,8 @@ import Hummingbird
 
 /// `POST /v1/upstream-callbacks/{task_id}`: the upstream announces a status change. The body is not
 /// trusted (anyone can post here): it only makes the task due, and its state is then read from the
-/// upstream with the operator's key. A success announced after the task expired is charged late, once.
+/// upstream with the operator's key. A success announced after the task expired is charged late, once
+/// (`FollowDecision` decides, `TaskFollower` does it).
 struct UpstreamCallbackRoute: Sendable {
     let tasks: TaskStore
     let follower: TaskFollower
@@ -18,19 +19,9 @@ struct UpstreamCallbackRoute: Sendable {
             if task.state.isOpen {
                 try await tasks.pollSoon(taskID: id)
             } else if task.state == .expired {
-                try await follower.lookAfterExpiry(task)
+                try await follower.follow(task, owner: nil)
             }
             return JSONResponse.json(["code": 0, "message": "SUCCEED"])
-        }
-    }
-}
-
-extension TaskFollower {
-    /// The upstream may finish a task after we expired it; if it says succeed, charge it explicitly.
-    func lookAfterExpiry(_ task: TaskRecord) async throws {
-        let lookupID = task.upstreamTaskID ?? task.id.uuidString.lowercased()
-        if case .found(let found, let data) = await upstream.query(Self.endpoint(of: task), id: lookupID), found.status == .succeed {
-            _ = try await settle(task, found, data)
         }
     }
 }

@@ -3,20 +3,18 @@ import Foundation
 import Kling
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// The Kling Omni upstream, called with the operator's credentials. Every call has a bounded timeout,
 /// and every answer is classified so that only a definite refusal is ever treated as "not created".
 public struct UpstreamClient: Sendable {
-    public enum Endpoint: String, Sendable {
-        case video = "videos/omni-video"
-        case image = "images/omni-image"
-    }
-
     public enum CreateOutcome: Sendable {
         /// The upstream made the task.
         case accepted(upstreamTaskID: String)
         /// The upstream said no: nothing was made. `code` is its Kling error code when it gave one.
         case refused(httpStatus: Int, code: Int?, message: String)
+        /// The connection was never made (refused, connect timeout, no address): nothing was sent.
+        case notSent(String)
         /// No answer, or one that does not tell (timeout, reset, 5xx): the task may or may not exist.
         case uncertain(String)
     }
@@ -35,7 +33,24 @@ public struct UpstreamClient: Sendable {
     let createTimeout: TimeAmount
     let queryTimeout: TimeAmount
 
-    public init(http: HTTPClient, baseURL: URL, apiKey: String?, createTimeout: TimeAmount = .seconds(30), queryTimeout: TimeAmount = .seconds(15)) {
+    /// How long a connection to the upstream may take to open. A refused or timed-out connect is
+    /// definite (nothing was sent), so a create fails fast instead of waiting out its whole timeout.
+    public static let connectTimeout: TimeAmount = .seconds(5)
+
+    /// Upstream calls: connect timeout as above, and no silent retry of a failed connect (which
+    /// would turn a refused connection into a wait for the request's whole deadline).
+    public static let httpConfiguration: HTTPClient.Configuration = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = connectTimeout
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        return configuration
+    }()
+
+    /// The process's client for upstream calls (like `HTTPClient.shared`, never shut down).
+    public static let sharedHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
+
+    public init(http: HTTPClient = UpstreamClient.sharedHTTP, baseURL: URL, apiKey: String?, createTimeout: TimeAmount = .seconds(30), queryTimeout: TimeAmount = .seconds(15)) {
         self.http = http
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
@@ -45,12 +60,12 @@ public struct UpstreamClient: Sendable {
         self.queryTimeout = queryTimeout
     }
 
-    public func create(_ endpoint: Endpoint, body: JSONValue) async -> CreateOutcome {
+    public func create(_ endpoint: OmniEndpoint, body: JSONValue) async -> CreateOutcome {
         await GatewayMetrics.upstreamCreate { await sendCreate(endpoint, body: body) }
     }
 
-    func sendCreate(_ endpoint: Endpoint, body: JSONValue) async -> CreateOutcome {
-        var request = HTTPClientRequest(url: "\(baseURL)/v1/\(endpoint.rawValue)")
+    func sendCreate(_ endpoint: OmniEndpoint, body: JSONValue) async -> CreateOutcome {
+        var request = HTTPClientRequest(url: "\(baseURL)/v1/\(endpoint.path)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
@@ -59,6 +74,8 @@ public struct UpstreamClient: Sendable {
         let envelope: JSONValue?
         do {
             (status, envelope) = try await send(request, timeout: createTimeout)
+        } catch let error where Self.neverConnected(error) {
+            return .notSent("\(error)")
         } catch {
             return .uncertain("\(error)")
         }
@@ -74,13 +91,13 @@ public struct UpstreamClient: Sendable {
         return .refused(httpStatus: status, code: code, message: message)
     }
 
-    public func query(_ endpoint: Endpoint, id: String) async -> QueryOutcome {
+    public func query(_ endpoint: OmniEndpoint, id: String) async -> QueryOutcome {
         await GatewayMetrics.upstreamQuery { await sendQuery(endpoint, id: id) }
     }
 
-    func sendQuery(_ endpoint: Endpoint, id: String) async -> QueryOutcome {
+    func sendQuery(_ endpoint: OmniEndpoint, id: String) async -> QueryOutcome {
         let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
-        var request = HTTPClientRequest(url: "\(baseURL)/v1/\(endpoint.rawValue)/\(escaped)")
+        var request = HTTPClientRequest(url: "\(baseURL)/v1/\(endpoint.path)/\(escaped)")
         request.method = .GET
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         do {
@@ -105,6 +122,18 @@ public struct UpstreamClient: Sendable {
         let body = try await response.body.collect(upTo: 8 * 1024 * 1024)
         let envelope = try? JSONValue.decode(Data(buffer: body))
         return (Int(response.status.code), envelope)
+    }
+
+    /// True when the error says no connection was made, so no byte of the request left: a refused
+    /// connection, a connect timeout, or a name that resolved to nothing reachable.
+    static func neverConnected(_ error: any Error) -> Bool {
+        switch error {
+        case let error as HTTPClientError: return error == .connectTimeout
+        case is NIOConnectionError: return true
+        case ChannelError.connectTimeout: return true
+        case let error as IOError: return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode)
+        default: return false
+        }
     }
 
     static func idText(_ value: JSONValue) -> String? {

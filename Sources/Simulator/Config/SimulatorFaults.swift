@@ -18,6 +18,11 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var queryRateLimitRate: Double
     /// A created task ends failed instead of succeed.
     public var taskFailureRate: Double
+    /// Create the task, then answer 500 (code 5000) as a failing front end would after the fact.
+    public var createdErrorRate: Double
+    /// Create the task, then wait `slowAnswerDelay` before answering (past a client's timeout, if long).
+    public var slowAnswerRate: Double
+    public var slowAnswerDelay: Duration
 
     public init(
         submitDelay: Duration = .zero,
@@ -27,7 +32,10 @@ public struct SimulatorFaults: Sendable, Equatable {
         lostAnswerDropsConnection: Bool = false,
         queryErrorRate: Double = 0,
         queryRateLimitRate: Double = 0,
-        taskFailureRate: Double = 0
+        taskFailureRate: Double = 0,
+        createdErrorRate: Double = 0,
+        slowAnswerRate: Double = 0,
+        slowAnswerDelay: Duration = .seconds(2)
     ) {
         self.submitDelay = submitDelay
         self.submitErrorRate = submitErrorRate
@@ -37,6 +45,9 @@ public struct SimulatorFaults: Sendable, Equatable {
         self.queryErrorRate = queryErrorRate
         self.queryRateLimitRate = queryRateLimitRate
         self.taskFailureRate = taskFailureRate
+        self.createdErrorRate = createdErrorRate
+        self.slowAnswerRate = slowAnswerRate
+        self.slowAnswerDelay = slowAnswerDelay
     }
 
     /// No fault at all.

@@ -2,7 +2,7 @@ import Hummingbird
 import Kling
 
 /// An upstream error answer `{"code":C,"message":"…","request_id":"…"}`,
-/// with the codes of KLING.md.
+/// with the codes of docs/upstream.md.
 struct SimulatorError: Error, Sendable {
     var status: HTTPResponse.Status
     var code: Int
@@ -25,6 +25,7 @@ struct SimulatorError: Error, Sendable {
     static let submitFailed = SimulatorError(status: .internalServerError, code: 5000, message: "internal error (simulated: submit_error_rate)")
     static let contentRefused = SimulatorError(status: .badRequest, code: 1301, message: "the content failed the safety check (simulated: submit_refusal_rate)")
     static let answerLost = SimulatorError(status: .gatewayTimeout, code: 5002, message: "gateway timeout (simulated: lost_answer_rate; the task was created)")
+    static let failedAfterCreate = SimulatorError(status: .internalServerError, code: 5000, message: "internal error (simulated: created_error_rate; the task was created)")
     static let queryFailed = SimulatorError(status: .internalServerError, code: 5000, message: "internal error (simulated: query_error_rate)")
     static let rateLimited = SimulatorError(status: .tooManyRequests, code: 1302, message: "too many requests (simulated: query_429_rate)")
 

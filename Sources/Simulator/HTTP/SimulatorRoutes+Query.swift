@@ -11,7 +11,7 @@ extension SimulatorRoutes {
     func query(_ kind: SimulatedKind, request: Request, context: SimulatorContext) async throws -> Response {
         let account = try BearerToken.account(request, apiKey: config.apiKey)
         await store.count(.query)
-        try await applyQueryFaults()
+        try await applyQueryFaults(context)
         let id = try context.parameters.require("id")
         guard let record = await store.find(id, kind: kind, account: account) else { throw SimulatorError.taskNotFound }
         return KlingAnswer.success(record.data(at: Date()), requestID: context.requestID)
@@ -21,7 +21,7 @@ extension SimulatorRoutes {
     func list(_ kind: SimulatedKind, request: Request, context: SimulatorContext) async throws -> Response {
         let account = try BearerToken.account(request, apiKey: config.apiKey)
         await store.count(.list)
-        try await applyQueryFaults()
+        try await applyQueryFaults(context)
         let pageNum = try Self.pageParameter(request, "pageNum", range: Self.pageNumbers, default: 1)
         let pageSize = try Self.pageParameter(request, "pageSize", range: Self.pageSizes, default: Self.defaultPageSize)
         let records = await store.page(kind: kind, account: account, pageNum: pageNum, pageSize: pageSize)
@@ -29,10 +29,16 @@ extension SimulatorRoutes {
         return KlingAnswer.success(.array(records.map { $0.data(at: now) }), requestID: context.requestID)
     }
 
-    private func applyQueryFaults() async throws {
+    private func applyQueryFaults(_ context: SimulatorContext) async throws {
         let faults = await store.faults
-        if await store.draw(faults.queryErrorRate) { throw SimulatorError.queryFailed }
-        if await store.draw(faults.queryRateLimitRate) { throw SimulatorError.rateLimited }
+        if await store.draw(faults.queryErrorRate) {
+            context.logger.notice("simulated fault", metadata: ["fault": "query_error"])
+            throw SimulatorError.queryFailed
+        }
+        if await store.draw(faults.queryRateLimitRate) {
+            context.logger.notice("simulated fault", metadata: ["fault": "query_429"])
+            throw SimulatorError.rateLimited
+        }
     }
 
     /// A whole number within `range`; absent means `defaultValue`.

@@ -13,9 +13,12 @@ public struct ReportRoutes: Sendable {
     let exports: ExportGate
     /// A download whose client takes no chunk for this long is aborted and its connection returned.
     let stallTimeout: Duration
+    /// Reports, the export and the listings read here (a replica when configured); reconcile checks the primary.
+    let readPool: PostgresPool
 
-    public init(pool: PostgresPool, maxExports: Int = 2, stallTimeout: Duration = .seconds(30)) {
+    public init(pool: PostgresPool, readPool: PostgresPool? = nil, maxExports: Int = 2, stallTimeout: Duration = .seconds(30)) {
         self.pool = pool
+        self.readPool = readPool ?? pool
         self.exports = ExportGate(limit: maxExports)
         self.stallTimeout = stallTimeout
     }
@@ -24,6 +27,7 @@ public struct ReportRoutes: Sendable {
         group.get("reports/usage") { request, _ in try await usage(request) }
         group.get("reports/usage.csv") { request, context in try await usageCSV(request, logger: context.logger) }
         group.get("tasks") { request, _ in try await tasks(request) }
+        group.get("tasks/{id}") { _, context in try await task(context.parameters.get("id") ?? "") }
         group.get("tenants/{id}/ledger") { request, context in try await ledger(request, tenant: context.parameters.get("id") ?? "") }
         group.get("reconcile") { _, _ in try JSONResponse.make(try await Reconciliation(pool: pool).run()) }
     }
@@ -32,7 +36,16 @@ public struct ReportRoutes: Sendable {
         let parameters = ReportParameters(request)
         let period = try parameters.period()
         let groupBy = try parameters.grouping()
-        let result = try await UsageReport(pool: pool).run(period: period, groupBy: groupBy)
+        let tenantID = try parameters.uuid("tenant_id")
+        let keyID = try parameters.uuid("key_id")
+        // a filter naming nothing is a mistake to say, not an empty report (as the CSV's tenant_id)
+        guard try await UsageExport(pool: pool).canExport(tenantID: tenantID) else {
+            throw AdminAPIError.notFound("tenant \(tenantID?.uuidString.lowercased() ?? "")")
+        }
+        if let keyID, try await APIKeyStore(pool: pool).get(keyID) == nil {
+            throw AdminAPIError.notFound("key \(keyID.uuidString.lowercased())")
+        }
+        let result = try await UsageReport(pool: readPool).run(period: period, groupBy: groupBy, tenantID: tenantID, keyID: keyID)
         return try JSONResponse.make(UsageReportBody(result))
     }
 
@@ -44,7 +57,7 @@ public struct ReportRoutes: Sendable {
         let parameters = ReportParameters(request)
         let period = try parameters.period()
         let tenantID = try parameters.uuid("tenant_id")
-        let export = UsageExport(pool: pool)
+        let export = UsageExport(pool: readPool)
         guard await exports.tryEnter() else {
             var response = AdminAPIError(status: .tooManyRequests, code: "busy",
                                          message: "\(exports.limit) exports are running; try again shortly").response()
@@ -116,7 +129,15 @@ public struct ReportRoutes: Sendable {
             tenantID: try parameters.uuid("tenant_id"), keyID: try parameters.uuid("key_id"),
             state: try parameters.choice("status", TaskState.self), from: window.from, to: window.to,
             limit: try parameters.limit(), cursor: try parameters.cursor(TaskListing.cursor))
-        return try JSONResponse.make(PageBody(try await TaskListing(pool: pool).page(filter)))
+        return try JSONResponse.make(PageBody(try await TaskListing(pool: readPool).page(filter)))
+    }
+
+    /// One task as the listing shows it; an id that is not a UUID names nothing (404).
+    func task(_ idText: String) async throws -> Response {
+        guard let id = UUID(uuidString: idText), let task = try await TaskListing(pool: pool).task(id: id) else {
+            throw AdminAPIError.notFound("task \(idText)")
+        }
+        return try JSONResponse.make(task)
     }
 
     func ledger(_ request: Request, tenant idText: String) async throws -> Response {
@@ -126,7 +147,7 @@ public struct ReportRoutes: Sendable {
         let filter = LedgerFilter(
             tenantID: tenantID, kind: try parameters.choice("kind", LedgerKind.self), from: window.from, to: window.to,
             limit: try parameters.limit(), cursor: try parameters.cursor(LedgerListing.cursor))
-        guard let page = try await LedgerListing(pool: pool).page(filter) else {
+        guard let page = try await LedgerListing(pool: readPool).page(filter) else {
             throw AdminAPIError.notFound("tenant \(tenantID.uuidString.lowercased())")
         }
         return try JSONResponse.make(PageBody(page))

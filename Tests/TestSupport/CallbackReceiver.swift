@@ -8,29 +8,29 @@ import ServiceLifecycle
 
 /// A tiny HTTP server that records the callbacks it is sent, and refuses the
 /// first `refuseFirst` of them with a 500.
-actor CallbackReceiver {
-    struct Delivery: Sendable {
-        var webhookID: String?
-        var timestamp: String?
-        var signature: String?
-        var body: Data
+public actor CallbackReceiver {
+    public struct Delivery: Sendable {
+        public var webhookID: String?
+        public var timestamp: String?
+        public var signature: String?
+        public var body: Data
         /// Whether it was answered 2xx.
-        var accepted: Bool
+        public var accepted: Bool
 
-        var json: JSONValue { (try? JSONValue.decode(body)) ?? .null }
-        var taskStatus: String? { json["task_status"]?.stringValue }
+        public var json: JSONValue { (try? JSONValue.decode(body)) ?? .null }
+        public var taskStatus: String? { json["task_status"]?.stringValue }
     }
 
-    private(set) var deliveries: [Delivery] = []
+    public private(set) var deliveries: [Delivery] = []
     private var refusalsLeft: Int
     private var server: (group: ServiceGroup, task: Task<Void, Never>)?
 
-    init(refuseFirst: Int = 0) {
+    public init(refuseFirst: Int = 0) {
         refusalsLeft = refuseFirst
     }
 
     /// Starts listening; returns the URL to give as callback_url.
-    func start() async throws -> String {
+    public func start() async throws -> String {
         let router = Router()
         router.post("callback") { request, _ -> Response in
             var request = request
@@ -56,13 +56,13 @@ actor CallbackReceiver {
         return "http://127.0.0.1:\(port)/callback"
     }
 
-    func stop() async {
+    public func stop() async {
         await server?.group.triggerGracefulShutdown()
         await server?.task.value
     }
 
     /// The accepted deliveries once there are `count`, or what came within `timeout` seconds.
-    func waitForAccepted(_ count: Int, timeout: Double = 10) async -> [Delivery] {
+    public func waitForAccepted(_ count: Int, timeout: Double = 10) async -> [Delivery] {
         let deadline = Date().addingTimeInterval(timeout)
         while deliveries.filter(\.accepted).count < count, Date() < deadline {
             try? await Task.sleep(for: .milliseconds(20))
