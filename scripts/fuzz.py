@@ -5,7 +5,9 @@ Starts PostgreSQL (fresh database omnimeter_fuzz), the upstream (simulator or st
 makes a tenant with a key and credit, then runs `schemathesis run` with the checks not_a_server_error
 and response_schema_conformance, bounded by --max-examples per operation and --max-time overall.
 Operations the build does not have yet (a bare 404 from the router, no JSON body) are left out and
-listed. Exits non-zero when schemathesis finds a failure. Run through scripts/fuzz.sh.
+listed. Then every operation gets the edge inputs schemathesis does not make (`edge_inputs`: NUL in
+every query parameter, oversized bodies, bodies of countless tiny elements). Exits non-zero when
+schemathesis finds a failure or an edge input answers 5xx. Run through scripts/fuzz.sh.
 """
 import argparse
 import json
@@ -47,6 +49,40 @@ def missing_operations(port, document, admin_token, tenant_key):
         if all(answers):
             missing.append(path)
     return missing
+
+
+def edge_inputs(port, document, admin_token, tenant_key):
+    """Inputs schemathesis does not send: a NUL in every query parameter the document declares (and in
+    an undeclared one), a NUL in every path id, a body over the 4 MiB limit, a body of countless tiny
+    elements and a body holding NUL, on every operation of both APIs. Returns the answers that were
+    server errors (5xx) or no answer at all, as (method, path, status) triples."""
+    client = harness.Client(port, timeout=30)
+    failures = []
+    big = b'{"name":"' + b"x" * (5 * 1024 * 1024) + b'"}'
+    tiny = b'{"prompt":"x","image_list":[' + b",".join([b"0"] * 200_000) + b"]}"
+    nul = json.dumps({"name": "a\u0000b", "prompt": "a\u0000b", "reason": "a\u0000b"}).encode()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict):
+                continue
+            token = admin_token if path.startswith("/admin/") else tenant_key
+            headers = {"Authorization": f"Bearer {token}"}
+            concrete = re.sub(r"\{[^}]+\}", str(uuid.uuid4()), path)
+            names = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"] + ["undeclared"]
+            cases = [(f"{concrete}?{name}=%00", None) for name in names]
+            cases += [(re.sub(r"\{[^}]+\}", "%00", path), None)] if "{" in path else []
+            if method in ("post", "put", "patch"):
+                cases += [(concrete, big), (concrete, tiny), (concrete, nul)]
+            for target, body in cases:
+                try:
+                    status, _ = client.request(method.upper(), target, body, headers)
+                except Exception as error:  # noqa: BLE001 - any failure to answer counts
+                    client.close()
+                    failures.append((method.upper(), target[:120], f"no answer: {error}"))
+                    continue
+                if status >= 500:
+                    failures.append((method.upper(), target[:120], status))
+    return failures
 
 
 def main():
@@ -97,6 +133,13 @@ def main():
               f"left out as not in this build: {', '.join(missing) or 'none'}", flush=True)
         result = subprocess.run(command, cwd=folder)  # its hypothesis cache stays in .omnimeter/fuzz
         status = result.returncode
+        edge_failures = edge_inputs(port, document, admin_token, tenant_key)
+        for failure in edge_failures:
+            print(f"fuzz: edge input answered a server error: {failure}", flush=True)
+        print(f"fuzz: edge inputs (NUL in every query parameter and path id, bodies over the limit, of 200,000 "
+              f"elements, holding NUL) on every operation: {len(edge_failures)} server errors", flush=True)
+        if edge_failures and status == 0:
+            status = 1
     finally:
         harness.stop(gateway)
         harness.stop(upstream)

@@ -78,6 +78,7 @@ public struct CreditStore: Sendable {
                 }
                 return (existing, false)
             }
+            try before.balance.check(addingCredits: amountMicros, creditLimit: before.settings.creditLimitMicros, field: "amount_micros")
             let entry = LedgerEntry(tenantID: tenantID, kind: amountMicros > 0 ? .credit : .adjustment, amountMicros: amountMicros,
                                     reason: reason, idempotencyKey: idempotencyKey, actor: actor)
             let id = try await Ledger.append(entry, on: connection)

@@ -91,7 +91,8 @@ public struct Balance: Sendable, Equatable, Encodable {
         self.creditsMicros = creditsMicros
         self.chargedMicros = chargedMicros
         self.reservedMicros = reservedMicros
-        self.availableMicros = creditsMicros - chargedMicros - reservedMicros + creditLimitMicros
+        self.availableMicros = Balance.available(credits: creditsMicros, charged: chargedMicros, reserved: reservedMicros,
+                                                 creditLimit: creditLimitMicros)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -58,6 +58,9 @@ public struct TenantStore: Sendable {
             let settings = changes.applied(to: before.settings)
             guard settings != before.settings else { return before }
             if settings.timeZone != before.settings.timeZone { try await Self.checkTimeZone(settings.timeZone, on: connection) }
+            if settings.creditLimitMicros != before.settings.creditLimitMicros {
+                try before.balance.check(creditLimit: settings.creditLimitMicros, field: "credit_limit_micros")
+            }
             try await connection.execute("""
                 UPDATE tenants
                 SET name = \(settings.name), status = \(settings.status.rawValue),

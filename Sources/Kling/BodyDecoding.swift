@@ -3,6 +3,9 @@ import Foundation
 /// The first step of every create: the body must be a JSON object (else 1200).
 enum BodyDecoding {
     static func object(_ body: Data) throws(KlingError) -> [String: JSONValue] {
+        if JSONElementCount.exceeds(body, budget: JSONElementCount.createBudget) {
+            throw .malformed("body: more than \(JSONElementCount.createBudget) JSON elements")
+        }
         let value: JSONValue
         do {
             value = try JSONValue.decode(body)

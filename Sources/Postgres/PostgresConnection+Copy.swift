@@ -73,15 +73,18 @@ extension PostgresConnection {
 }
 
 extension PostgresPool {
-    /// Streams a COPY of `query` in its own read-only transaction on one pooled connection.
+    /// Streams a COPY of `query` in its own read-only transaction on one pooled connection, as a bulk
+    /// read (never from the pool's reserve).
     public func copyOut(
         _ query: PostgresQuery,
         options: StaticString = "FORMAT csv, HEADER",
         chunkSize: Int = 64 * 1024,
         _ consume: ([UInt8]) async throws -> Void
     ) async throws {
-        try await transaction(.repeatableRead, maxAttempts: 1) { connection in
-            try await connection.copyOut(query, options: options, chunkSize: chunkSize, consume)
+        try await asBulkRead {
+            try await transaction(.repeatableRead, maxAttempts: 1) { connection in
+                try await connection.copyOut(query, options: options, chunkSize: chunkSize, consume)
+            }
         }
     }
 }

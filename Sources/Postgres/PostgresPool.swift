@@ -9,6 +9,9 @@ public final class PostgresPool: Sendable {
     public let acquireTimeout: Duration
     let logger: Logger
     private let state: PoolState
+    /// Connections that bulk reads (exports) may hold at once; the rest are the money path's reserve.
+    public let bulkLimit: Int
+    let bulkPermits: PoolPermits
 
     public init(url: String, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10), logger: Logger = Logger(label: "omnimeter.postgres")) {
         precondition(maxConnections > 0, "a pool needs at least one connection")
@@ -17,6 +20,9 @@ public final class PostgresPool: Sendable {
         self.acquireTimeout = acquireTimeout
         self.logger = logger
         self.state = PoolState(maxConnections: maxConnections)
+        // a quarter of the pool (at least one connection) is never lent to bulk reads
+        self.bulkLimit = maxConnections > 1 ? maxConnections - max(1, maxConnections / 4) : 1
+        self.bulkPermits = PoolPermits(bulkLimit)
     }
 
     /// Lends a connection to `body` and takes it back afterwards, dropping it if it broke.

@@ -9,7 +9,9 @@ import Testing
 
     /// What the export must write for a text cell a person chose (OWASP CSV injection), written from the rule.
     func safe(_ text: String) -> String {
-        guard let first = text.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return text }
+        guard let first = text.unicodeScalars.first,
+              ["=", "+", "-", "@", "\t", "\r", "\n", " ", "\u{A0}", "\u{3000}", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"].contains(first)
+        else { return text }
         return "'" + text
     }
 
@@ -87,6 +89,25 @@ import Testing
             #expect(abs(parsed.timeIntervalSince(task.createdAt)) < 0.001)
         }
         #expect(safe(keyName) == "'=cmd|' /C calc'!A0")
+    }
+
+    @Test func cellsStartingWithBlanksOrFullWidthSignsAreKeptAsText() async throws {
+        let pool = try await Fixtures.pool()
+        let start = Fixtures.uniqueDay()
+        let names = ["\n=1+1", " =1+1", "\u{A0}=1+1", "\u{3000}=1", "\u{FF1D}SUM(A1)", "\u{FF0B}1", "\u{FF0D}1", "\u{FF20}x", "plain"]
+        var expected: [String: String] = [:]
+        for name in names {
+            let key = try await Fixtures.tenant(pool, name: "t " + UUID().uuidString.prefix(6), keyName: name)
+            let task = try await Fixtures.endedTask(pool, key, Fixtures.o1Pro5s, .failed(message: "x"), endedAt: start + 60)
+            expected[task.id.uuidString.lowercased()] = name == "plain" ? name : "'" + name
+        }
+        let (_, rows) = CSV.table(try await csv(pool, "from=\(Routes.q(start))&to=\(Routes.q(start + Self.day))").text)
+        #expect(rows.count == names.count)
+        for row in rows {
+            let id = try #require(row["task_id"])
+            #expect(row["key_name"] == expected[id], "\(row["key_name"] ?? "")")
+            #expect(row["key_name"] == safe(row["key_name"].map { $0.hasPrefix("'") ? String($0.dropFirst()) : $0 } ?? ""))
+        }
     }
 
     @Test func chargedSumEqualsTheReportTotalAndTheLedger() async throws {

@@ -5,6 +5,9 @@ public struct ReportPeriod: Sendable, Equatable {
     public let from: Date
     public let to: Date
 
+    /// The times a report bound may name: 1900-01-01 to 9999-12-31 (UTC).
+    public static let representable = Date(timeIntervalSince1970: -2_208_988_800)...Date(timeIntervalSince1970: 253_402_214_400)
+
     /// nil unless `from` is before `to`: an empty or reversed window is a mistake, never an empty report.
     public init?(from: Date, to: Date) {
         guard from < to else { return nil }

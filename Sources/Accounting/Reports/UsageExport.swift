@@ -11,8 +11,10 @@ import Postgres
 /// Header column names are the statement's aliases and are part of the API (docs/api.md, "Finance CSV").
 ///
 /// Spreadsheet formula injection (OWASP "CSV Injection"): a text cell a tenant or admin chose
-/// (`tenant_name`, `key_name`, `external_task_id`) that starts with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return is prefixed with `'`, so a spreadsheet shows it as text instead of running it.
+/// (`tenant_name`, `key_name`, `external_task_id`) that starts with `=`, `+`, `-`, `@`, a tab, a carriage
+/// return, a line feed, a space, a no-break or ideographic space, or a full-width `＝`, `＋`, `－`, `＠`
+/// (spreadsheets skip leading blanks and read full-width signs as formulas) is prefixed with `'`, so a
+/// spreadsheet shows it as text instead of running it.
 /// Identifiers, amounts and times we produce ourselves are never altered.
 public struct UsageExport: Sendable {
     public static let header = "task_id,tenant_id,tenant_name,key_id,key_name,endpoint,model,mode,sound,video_reference,"
@@ -38,9 +40,9 @@ public struct UsageExport: Sendable {
         var query: PostgresQuery = """
             SELECT t.id AS task_id,
                    t.tenant_id,
-                   CASE WHEN left(n.name, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || n.name ELSE n.name END AS tenant_name,
+                   CASE WHEN left(n.name, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r', E'\\n', ' ', E'\\u00A0', E'\\u3000', E'\\uFF1D', E'\\uFF0B', E'\\uFF0D', E'\\uFF20') THEN '''' || n.name ELSE n.name END AS tenant_name,
                    t.key_id,
-                   CASE WHEN left(k.name, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || k.name ELSE k.name END AS key_name,
+                   CASE WHEN left(k.name, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r', E'\\n', ' ', E'\\u00A0', E'\\u3000', E'\\uFF1D', E'\\uFF0B', E'\\uFF0D', E'\\uFF20') THEN '''' || k.name ELSE k.name END AS key_name,
                    t.endpoint,
                    t.model,
                    t.mode,
@@ -57,7 +59,7 @@ public struct UsageExport: Sendable {
                    t.currency,
                    to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
                    to_char(t.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ended_at,
-                   CASE WHEN left(t.external_task_id, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || t.external_task_id
+                   CASE WHEN left(t.external_task_id, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r', E'\\n', ' ', E'\\u00A0', E'\\u3000', E'\\uFF1D', E'\\uFF0B', E'\\uFF0D', E'\\uFF20') THEN '''' || t.external_task_id
                         ELSE t.external_task_id END AS external_task_id,
                    t.upstream_task_id
             FROM tasks t

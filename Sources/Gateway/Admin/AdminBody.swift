@@ -2,6 +2,7 @@ import Accounting
 import Foundation
 import Hummingbird
 import Kling
+import NIOCore
 
 /// A field of a request body: absent, JSON null, or a value that passed its rule.
 enum BodyField<Value: Sendable>: Sendable {
@@ -46,7 +47,12 @@ struct AdminBody: Sendable {
     let fields: [String: JSONValue]
 
     static func read(_ request: Request, context: AdminContext) async throws -> AdminBody {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw AdminAPIError.tooLarge(context.maxUploadSize)
+        }
         let value: JSONValue
         do {
             value = try JSONValue.decode(Data(buffer.readableBytesView))

@@ -1,3 +1,4 @@
+import Accounting
 import Hummingbird
 import Postgres
 
@@ -10,6 +11,8 @@ struct AdminRefusedValueMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AdminContext, next: (Request, AdminContext) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as BalanceOutOfBounds {
+            throw AdminAPIError.invalid(error.description)
         } catch let error as PostgresError where error.kind == .server && (error.sqlState?.hasPrefix("22") ?? false || error.sqlState == "23514") {
             context.logger.warning("database refused a value that validation let through", metadata: ["error": "\(error.message)"])
             throw AdminAPIError.invalid("a value was refused: \(error.message)")

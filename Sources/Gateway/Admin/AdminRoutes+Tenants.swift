@@ -21,6 +21,7 @@ extension AdminRoutes {
             if let budgets = try body.field("budgets", .budgets).valueOrNil {
                 settings.budgets = try Self.withMonthAlias(budgets, settings.monthlyBudgetMicros)
             }
+            try await refusePrivateCallback(settings.callbackURL)
             let tenant = try await Self.budgetErrors { try await tenants.create(settings, actor: caller.actor) }
             context.logger.info("tenant created", metadata: ["tenant_id": "\(tenant.id.uuidString.lowercased())"])
             return try JSONResponse.make(tenant, status: .created)
@@ -53,11 +54,18 @@ extension AdminRoutes {
             if case .set(let budgets) = changes.budgets, case .set(let month) = changes.monthlyBudgetMicros {
                 changes.budgets = .set(try Self.withMonthAlias(budgets, month))
             }
+            if case .set(let url?) = changes.callbackURL { try await refusePrivateCallback(url) }
             guard let tenant = try await Self.budgetErrors({ try await tenants.update(id, changes, actor: caller.actor) }) else {
                 throw AdminAPIError.notFound("tenant")
             }
             context.logger.info("tenant updated", metadata: ["tenant_id": "\(id.uuidString.lowercased())"])
             return try JSONResponse.make(tenant)
         }
+    }
+
+    /// A callback_url the sender would refuse is refused now (422), not dropped later in silence.
+    func refusePrivateCallback(_ url: String?) async throws {
+        guard let url, await CallbackTarget.refusedAtWrite(url, allowPrivate: allowPrivateCallbacks) else { return }
+        throw AdminAPIError.invalid("callback_url: loopback, private and link-local addresses are refused (OMNIMETER_ALLOW_PRIVATE_CALLBACKS=1 allows them)")
     }
 }

@@ -8,9 +8,17 @@ struct AdminRoutes: Sendable {
     let pool: PostgresPool
     let readPool: PostgresPool
     let authenticator: AdminAuthenticator
+    /// OMNIMETER_ALLOW_PRIVATE_CALLBACKS: whether a tenant callback_url may name a private address.
+    let allowPrivateCallbacks: Bool
+    /// OMNIMETER_MAX_EXPORTS: CSV exports at once.
+    let maxExports: Int
+    let exportStallTimeout: Duration
 
     init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil) {
         self.pool = pool
+        self.allowPrivateCallbacks = config.allowPrivateCallbacks
+        self.maxExports = config.maxExports
+        self.exportStallTimeout = config.exportStallTimeout
         self.readPool = readPool ?? pool
         self.authenticator = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)
     }
@@ -25,8 +33,9 @@ struct AdminRoutes: Sendable {
         registerPricing(on: admin)
         registerGrants(on: admin)
         registerAudit(on: admin)
+        registerDeliveries(on: admin)
         AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
-        ReportRoutes(pool: pool, readPool: readPool).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
+        ReportRoutes(pool: pool, readPool: readPool, maxExports: maxExports, stallTimeout: exportStallTimeout).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
     }
 

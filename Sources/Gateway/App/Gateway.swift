@@ -1,7 +1,9 @@
 import Accounting
 import AsyncHTTPClient
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Postgres
 import ServiceLifecycle
 
@@ -33,7 +35,8 @@ public struct Gateway: Sendable {
     /// Every route of the public contract.
     public func makeRouter() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
-        OperationsRoutes(pool: pool).register(on: router)  // first: its metrics middleware must wrap every route
+        OperationsRoutes(pool: pool, metricsToken: config.metricsToken).register(on: router)  // first: its metrics middleware must wrap every route
+        router.add(middleware: InputGuardMiddleware())  // NUL in queries, per-task and per-key rate limits
         router.add(middleware: RoutePolicyMiddleware())  // unknown query parameters, 404 and 405 bodies
         HealthRoutes(pool: pool).register(on: router)
         let follower = self.follower
@@ -56,9 +59,11 @@ public struct Gateway: Sendable {
     }
 
     /// The tenant callback sender alone (tests drive it with `deliverOnce()`).
-    public func makeCallbackDelivery() -> CallbackDeliveryService {
-        CallbackDeliveryService(outbox: CallbackOutboxStore(pool: pool), http: HTTPClient.shared,
-                                allowPrivate: config.allowPrivateCallbacks, tick: .seconds(1), logger: logger)
+    /// `resolver` and `attemptTimeout` are for tests (a resolver that answers differently each time).
+    public func makeCallbackDelivery(resolver: CallbackResolver = .system, attemptTimeout: Duration = .seconds(10)) -> CallbackDeliveryService {
+        CallbackDeliveryService(outbox: CallbackOutboxStore(pool: pool, maxAttempts: config.deliveryMaxAttempts),
+                                allowPrivate: config.allowPrivateCallbacks, resolver: resolver, attemptTimeout: attemptTimeout,
+                                tick: .seconds(1), logger: logger)
     }
 
     /// The background services beside the HTTP server.
@@ -74,10 +79,21 @@ public struct Gateway: Sendable {
         ]
     }
 
-    public func makeApplication() -> some ApplicationProtocol {
-        Application(
+    /// The HTTP server with its limits (docs/security.md, "HTTP"): a request head must be complete
+    /// within 10 s, an idle kept-alive connection closes after 60 s, and at most
+    /// `OMNIMETER_MAX_CONNECTIONS` are open (the longest-waiting half-sent one makes room for a new one).
+    public func makeApplication(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let registry = ConnectionRegistry(maxConnections: config.maxConnections)
+        let server = HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: .seconds(60))),
+                                headTimeout: .seconds(10), registry: registry)
+        }
+        return Application(
             router: makeRouter(),
-            configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: "omnimeter"),
+            server: server,
+            configuration: .init(address: .hostname(config.listenHost, port: config.listenPort), serverName: "omnimeter",
+                                 backlog: 1024, availableConnectionsDelegate: BoundedConnections(registry: registry)),
+            onServerRunning: onServerRunning,
             logger: logger
         )
     }

@@ -20,6 +20,14 @@ public struct GatewayConfig: Sendable {
     public var databasePoolSize: Int
     /// A name for this process in leases and logs (`OMNIMETER_INSTANCE_ID`, default host and pid).
     public var instanceID: String
+    /// Safety limits (docs/security.md): attempts before a callback is given up, open HTTP connections,
+    /// CSV exports at once, and the bearer token `/metrics` asks for (nil: open).
+    public var deliveryMaxAttempts: Int = 8
+    public var maxConnections: Int = 4096
+    public var maxExports: Int = 2
+    public var metricsToken: String?
+    /// A CSV download whose client reads nothing for this long is aborted (`OMNIMETER_EXPORT_STALL_S`, for tests).
+    public var exportStallTimeout: Duration = .seconds(30)
 
     /// True when reads have a database of their own (a replica) rather than the primary.
     public var hasReadReplica: Bool { readDatabaseURL != databaseURL }
@@ -76,7 +84,7 @@ public struct GatewayConfig: Sendable {
             throw Invalid(variable: "OMNIMETER_PG_PORT", problem: "expected a port from 1 to 65535, got \(pgPort.debugDescription)")
         }
         let databaseURL = value("OMNIMETER_DATABASE_URL") ?? defaultDatabaseURL(pgPort: value("OMNIMETER_PG_PORT"))
-        return GatewayConfig(
+        var config = GatewayConfig(
             databaseURL: databaseURL,
             readDatabaseURL: value("OMNIMETER_READ_DATABASE_URL") ?? databaseURL,
             listenHost: host,
@@ -91,6 +99,12 @@ public struct GatewayConfig: Sendable {
             databasePoolSize: try positiveInt("OMNIMETER_DB_POOL_SIZE", default: 16, max: 1000),
             instanceID: value("OMNIMETER_INSTANCE_ID") ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         )
+        config.deliveryMaxAttempts = try positiveInt("OMNIMETER_DELIVERY_MAX_ATTEMPTS", default: 8, max: 100)
+        config.maxConnections = try positiveInt("OMNIMETER_MAX_CONNECTIONS", default: 4096, max: 1_000_000)
+        config.maxExports = try positiveInt("OMNIMETER_MAX_EXPORTS", default: 2, max: 1000)
+        config.metricsToken = value("OMNIMETER_METRICS_TOKEN")
+        config.exportStallTimeout = .seconds(try positiveInt("OMNIMETER_EXPORT_STALL_S", default: 30, max: 3600))
+        return config
     }
 
     /// "HOST:PORT", "[::1]:PORT".

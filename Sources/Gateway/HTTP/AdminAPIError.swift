@@ -21,6 +21,9 @@ public struct AdminAPIError: Error, Sendable {
     public static func badRequest(_ message: String) -> AdminAPIError { .init(status: .badRequest, code: "bad_request", message: message) }
     public static func invalid(_ message: String) -> AdminAPIError { .init(status: .unprocessableContent, code: "invalid", message: message) }
     public static func conflict(_ message: String) -> AdminAPIError { .init(status: .conflict, code: "conflict", message: message) }
+    public static func tooLarge(_ limit: Int) -> AdminAPIError {
+        .init(status: .contentTooLarge, code: "payload_too_large", message: "body: larger than \(limit) bytes")
+    }
     public static let databaseUnavailable = AdminAPIError(status: .serviceUnavailable, code: "database_unavailable", message: "database unavailable; nothing was changed")
 
     public func response() -> Response {

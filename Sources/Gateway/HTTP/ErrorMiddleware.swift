@@ -2,6 +2,7 @@ import Accounting
 import Hummingbird
 import Kling
 import Logging
+import NIOCore
 import Postgres
 
 /// Turns every error on the tenant API into the Kling envelope. A database that cannot be reached
@@ -21,6 +22,8 @@ struct TenantErrorMiddleware: RouterMiddleware {
         } catch let error as PostgresError where error.isUnavailable {
             context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
             return KlingAPIError.databaseUnavailable.response(requestID: context.requestID)
+        } catch is NIOTooManyBytesError {
+            return KlingAPIError(status: .contentTooLarge, code: 1201, message: "body: larger than \(context.maxUploadSize) bytes").response(requestID: context.requestID)
         } catch let error as HTTPError {
             let code = error.status == .notFound ? 1203 : (error.status.code == 413 ? 1201 : 1200)
             return KlingAPIError(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase).response(requestID: context.requestID)
@@ -46,6 +49,8 @@ struct AdminErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             let code = error.status == .notFound ? "not_found" : "bad_request"
             return AdminAPIError(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase).response()
+        } catch is NIOTooManyBytesError {
+            return AdminAPIError.tooLarge(context.maxUploadSize).response()
         } catch let error as DecodingError {
             return AdminAPIError.badRequest("malformed JSON body: \(DecodingErrorText.describe(error))").response()
         } catch {

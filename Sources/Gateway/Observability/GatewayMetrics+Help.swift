@@ -8,6 +8,7 @@ extension GatewayMetrics {
         Name.upstreamErrors: "Upstream calls whose outcome was not known (a timeout, a reset, a 5xx), by operation.",
         Name.upstreamDuration: "Time of one upstream call, by operation.",
         Name.settlements: "Settlement attempts, by the task's end state and result (settled, late_charged, already_ended).",
+        CallbackMetrics.name: "Tenant callback deliveries, by outcome: sent, failed (will be retried), given_up (listed by /admin/v1/tenants/{id}/deliveries).",
     ]
 
     static func help(for label: String) -> String {

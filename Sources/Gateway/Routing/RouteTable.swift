@@ -53,6 +53,9 @@ enum RouteTable {
         "GET /admin/v1/reports/usage.csv": ["from", "to", "tenant_id"],
         "GET /admin/v1/reconcile": [],
         "GET /admin/v1/audit": ["limit", "cursor", "resource_id"],
+        // callback deliveries (docs/security.md)
+        "GET /admin/v1/tenants/{id}/deliveries": list,
+        "POST /admin/v1/deliveries/{id}/retry": [],
         // the web console and portal (HTML; their own error pages, so no query policy of the API families)
         "GET /console/style.css": [], "GET /console/login": [], "POST /console/login": [], "POST /console/logout": [],
         "GET /console/": [], "GET /console/tenants": ["cursor"], "POST /console/tenants": [],

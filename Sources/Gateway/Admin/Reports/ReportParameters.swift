@@ -28,6 +28,10 @@ struct ReportParameters {
         guard let date = RFC3339.parse(text) else {
             throw AdminAPIError.badRequest("\(name): expected an RFC 3339 time or YYYY-MM-DD, got \(text.debugDescription)")
         }
+        // what every calendar and PostgreSQL agree on; outside it the database refuses (22008) mid-download
+        guard ReportPeriod.representable.contains(date) else {
+            throw AdminAPIError.badRequest("\(name): must be from 1900-01-01 to 9999-12-31, got \(text.debugDescription)")
+        }
         return date
     }
 

@@ -10,12 +10,17 @@ import Postgres
 /// the gateway's group or on the admin API's own (child) context alike.
 public struct ReportRoutes: Sendable {
     let pool: PostgresPool
+    let exports: ExportGate
+    /// A download whose client takes no chunk for this long is aborted and its connection returned.
+    let stallTimeout: Duration
     /// Reports, the export and the listings read here (a replica when configured); reconcile checks the primary.
     let readPool: PostgresPool
 
-    public init(pool: PostgresPool, readPool: PostgresPool? = nil) {
+    public init(pool: PostgresPool, readPool: PostgresPool? = nil, maxExports: Int = 2, stallTimeout: Duration = .seconds(30)) {
         self.pool = pool
         self.readPool = readPool ?? pool
+        self.exports = ExportGate(limit: maxExports)
+        self.stallTimeout = stallTimeout
     }
 
     public func register<Context: RequestContext>(on group: RouterGroup<Context>) {
@@ -45,19 +50,54 @@ public struct ReportRoutes: Sendable {
     }
 
     /// Streams the CSV straight from PostgreSQL's COPY: constant memory whatever the period.
-    /// Parameters are checked first, so a bad request is a 400 body, never a broken download.
+    /// Parameters are checked first, so a bad request is a 400 body, never a broken download. At most
+    /// `maxExports` run at once (429 `busy` beyond); one whose client stops reading for `stallTimeout`
+    /// is aborted, which drops its database session.
     func usageCSV(_ request: Request, logger: Logger) async throws -> Response {
         let parameters = ReportParameters(request)
         let period = try parameters.period()
         let tenantID = try parameters.uuid("tenant_id")
         let export = UsageExport(pool: readPool)
-        guard try await export.canExport(tenantID: tenantID) else {
+        guard await exports.tryEnter() else {
+            var response = AdminAPIError(status: .tooManyRequests, code: "busy",
+                                         message: "\(exports.limit) exports are running; try again shortly").response()
+            response.headers[.retryAfter] = "5"
+            return response
+        }
+        let found: Bool
+        do {
+            found = try await export.canExport(tenantID: tenantID)
+        } catch {
+            await exports.leave()
+            throw error
+        }
+        guard found else {
+            await exports.leave()
             throw AdminAPIError.notFound("tenant \(tenantID?.uuidString.lowercased() ?? "")")
         }
+        let gate = exports
+        let stallTimeout = self.stallTimeout
         let body = ResponseBody { writer in
+            defer { Task { await gate.leave() } }
+            let box = UncheckedSendableBox(value: writer)
+            let progress = ExportProgress()
             do {
-                try await export.write(period: period, tenantID: tenantID) { chunk in
-                    try await writer.write(ByteBuffer(bytes: chunk))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        var writer = box.value
+                        try await export.write(period: period, tenantID: tenantID) { chunk in
+                            try await writer.write(ByteBuffer(bytes: chunk))
+                            progress.touch()
+                        }
+                    }
+                    group.addTask {
+                        while progress.idle < stallTimeout {
+                            try await Task.sleep(for: min(.seconds(1), stallTimeout / 4))
+                        }
+                        throw ExportStalled(after: stallTimeout)
+                    }
+                    try await group.next()
+                    group.cancelAll()
                 }
             } catch {
                 // headers are gone already: all that is left is to cut the download short
