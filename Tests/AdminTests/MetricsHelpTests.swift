@@ -28,7 +28,7 @@ import Testing
             #expect(helped.contains(family), "\(family) has # TYPE but no # HELP")
         }
         // a family added later without a text still gets one
-        #expect(GatewayMetrics.help(for: "omnimeter_callback_deliveries_total") == "omnimeter callback deliveries total.")
+        #expect(GatewayMetrics.help(for: "omnimeter_some_later_family_total") == "omnimeter some later family total.")
         #expect(GatewayMetrics.help(for: GatewayMetrics.Name.settlements).contains("Settlement"))
     }
 }

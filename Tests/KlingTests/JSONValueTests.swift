@@ -29,7 +29,8 @@ import Testing
 
     @Test func deepNestingIsRefusedNotACrash() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        #expect(throws: KlingError.malformed("body: not valid JSON")) { try VideoRequest.parse(Data(deep.utf8)) }
+        // refused as malformed (1200), by the element bound before the decoder sees it
+        #expect(throws: KlingError.malformed("body: more than 10000 JSON elements")) { try VideoRequest.parse(Data(deep.utf8)) }
         let deepObject = #"{"prompt":"x","extra":"# + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "}"
         #expect(throws: KlingError.self) { try ImageRequest.parse(Data(deepObject.utf8)) }
     }
