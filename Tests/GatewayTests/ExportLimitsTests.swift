@@ -54,7 +54,8 @@ import Testing
             accepted = try await live.status(request) == 200
         }
         #expect(accepted, "the stalled exports were never aborted")
-        #expect(await sockets[statuses.firstIndex { $0.hasSuffix(" 200") } ?? 0].closed(within: 20))
+        // a liveness wait, generous for a loaded machine: the abort itself is asserted above (a new export started)
+        #expect(await sockets[statuses.firstIndex { $0.hasSuffix(" 200") } ?? 0].closed(within: 60))
         await live.stop()
         await harness.stop()
     }
