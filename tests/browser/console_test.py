@@ -29,6 +29,8 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -169,6 +171,13 @@ def main():
     def go(path):
         driver.get(server.base + path)
 
+    def submit(element, seconds=30):
+        """Submits a form and waits until the next page has loaded (submit() returns before it)."""
+        page = driver.find_element(By.TAG_NAME, "html")
+        element.submit()
+        WebDriverWait(driver, seconds).until(expected_conditions.staleness_of(page))
+        WebDriverWait(driver, seconds).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
     def at(path, seconds=10):
         """Whether the browser reaches `path` (a click navigates after it returns)."""
         deadline = time.time() + seconds
@@ -192,7 +201,7 @@ def main():
         go("/console/login")
         field = driver.find_element(By.NAME, "token")
         field.send_keys(token)
-        field.submit()
+        submit(field)
 
     def signs_in():
         sign_in_console(server.admin_token)
@@ -206,7 +215,7 @@ def main():
         form = driver.find_element(By.ID, "create-tenant")
         form.find_element(By.NAME, "name").send_keys(HOSTILE)
         form.find_element(By.NAME, "credit_limit_micros").send_keys("0")
-        form.submit()
+        submit(form)
         expect("/console/tenants/" in driver.current_url, f"after create at {driver.current_url}")
         state["tenant_url"] = driver.current_url
         state["tenant_id"] = driver.current_url.rsplit("/", 1)[1]
@@ -221,7 +230,7 @@ def main():
         driver.get(state["tenant_url"])
         form = driver.find_element(By.ID, "create-key")
         form.find_element(By.NAME, "name").send_keys("browser key")
-        form.submit()
+        submit(form)
         secret = driver.find_element(By.ID, "new-key-secret").text
         expect(secret.startswith("omk_"), f"secret {secret!r}")
         state["key"] = secret
@@ -233,7 +242,7 @@ def main():
         form = driver.find_element(By.ID, "top-up")
         form.find_element(By.NAME, "amount_micros").send_keys("25000000")
         form.find_element(By.NAME, "reason").send_keys("browser top-up")
-        form.submit()
+        submit(form)
         expect(driver.find_element(By.ID, "available").text == "25.00 USD", driver.find_element(By.ID, "available").text)
         tenant = server.admin("GET", f"/admin/v1/tenants/{state['tenant_id']}")
         expect(tenant["balance"]["credits_micros"] == 25_000_000, tenant["balance"])
@@ -261,7 +270,7 @@ def main():
         driver.execute_script("document.querySelector('#create-tenant input[name=csrf]').remove()")
         form = driver.find_element(By.ID, "create-tenant")
         form.find_element(By.NAME, "name").send_keys(name)
-        form.submit()
+        submit(form)
         expect(driver.title.startswith("403"), f"title {driver.title!r}")
         expect(server.post_form("/console/tenants", {"name": name}, console_cookie()) == 403, "a scripted POST was not 403")
         expect(server.tenants_named(name) == [], "a tenant was created without the CSRF token")
@@ -282,7 +291,7 @@ def main():
         go("/portal/login")
         field = driver.find_element(By.NAME, "key")
         field.send_keys(state["key"])
-        field.submit()
+        submit(field)
         expect(at("/portal/"), f"after portal sign-in at {driver.current_url}")
         no_alert()
         expect(driver.find_element(By.ID, "available").text == "25.00 USD", driver.find_element(By.ID, "available").text)
