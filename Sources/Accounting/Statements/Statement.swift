@@ -19,16 +19,7 @@ public struct StatementLine: Sendable, Codable, Equatable {
         case chargedMicros = "charged_micros"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        keyID = try c.decode(UUID.self, forKey: .keyID)
-        keyName = try c.decode(String.self, forKey: .keyName)
-        model = try c.decode(String.self, forKey: .model)
-        tasks = try c.decode(Int64.self, forKey: .tasks)
-        billableSeconds = try c.decode(Int64.self, forKey: .billableSeconds)
-        images = try c.decode(Int64.self, forKey: .images)
-        chargedMicros = try c.decode(Int64.self, forKey: .chargedMicros)
-    }
+    // decoding is the synthesized one; only the encoding differs (ids as lowercase text)
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -76,24 +67,7 @@ public struct Statement: Sendable, Codable, Equatable {
         case closingBalanceMicros = "closing_balance_micros"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        tenantID = try c.decode(UUID.self, forKey: .tenantID)
-        month = try c.decode(String.self, forKey: .month)
-        currency = try c.decode(String.self, forKey: .currency)
-        openingBalanceMicros = try c.decode(Int64.self, forKey: .openingBalanceMicros)
-        creditsMicros = try c.decode(Int64.self, forKey: .creditsMicros)
-        grantsMicros = try c.decode(Int64.self, forKey: .grantsMicros)
-        expiredMicros = try c.decode(Int64.self, forKey: .expiredMicros)
-        voidedMicros = try c.decode(Int64.self, forKey: .voidedMicros)
-        chargesMicros = try c.decode(Int64.self, forKey: .chargesMicros)
-        lateChargesMicros = try c.decode(Int64.self, forKey: .lateChargesMicros)
-        adjustmentsMicros = try c.decode(Int64.self, forKey: .adjustmentsMicros)
-        closingBalanceMicros = try c.decode(Int64.self, forKey: .closingBalanceMicros)
-        lines = try c.decode([StatementLine].self, forKey: .lines)
-        closed = try c.decode(Bool.self, forKey: .closed)
-        digest = try c.decodeIfPresent(String.self, forKey: .digest)
-    }
+    // decoding is the synthesized one; only the encoding differs (ids as lowercase text)
 
     init(tenantID: UUID, month: StatementMonth, currency: String, sums: [String: Int64], lines: [StatementLine]) throws {
         self.tenantID = tenantID
