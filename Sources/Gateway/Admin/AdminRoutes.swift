@@ -37,6 +37,8 @@ struct AdminRoutes: Sendable {
         AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
         ReportRoutes(pool: pool, readPool: readPool, maxExports: maxExports, stallTimeout: exportStallTimeout).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
+        registerBills(on: admin) // upstream bills (docs/channels.md)
+        MarginRoutes(pool: pool, readPool: readPool).register(on: admin) // margin report JSON and CSV: both roles read
     }
 
     /// `/admin/v1` with the error body, authentication and the role check. Other admin routes

@@ -70,6 +70,12 @@ enum RouteTable {
         "GET /admin/v1/tenants/{id}/statements/{month}": [],
         "POST /admin/v1/periods/{month}/close": [],
         "GET /admin/v1/periods/{month}": [],
+        // cost, margin and upstream bills (docs/channels.md)
+        "GET /admin/v1/reports/margin": ["from", "to", "group_by", "tenant_id", "channel_id"],
+        "GET /admin/v1/reports/margin.csv": ["from", "to", "group_by", "tenant_id", "channel_id"],
+        "POST /admin/v1/channels/{id}/bills": [],
+        "GET /admin/v1/channels/{id}/bills": [],
+        "GET /admin/v1/bills/{id}": [],
         // operations
         "GET /healthz": [],
         "GET /readyz": [],
