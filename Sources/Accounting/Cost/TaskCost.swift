@@ -14,8 +14,16 @@ public enum TaskCost {
     @discardableResult
     public static func record(taskID: UUID, outcome: TaskOutcome, on connection: PostgresConnection) async throws -> Int64 {
         var cost: Int64 = 0
-        if case .succeeded(_, let seconds, let images) = outcome {
-            cost = try await succeededCost(taskID: taskID, usage: SettledUsage(billableSeconds: seconds, images: images), on: connection)
+        if case .succeeded(let charge, let seconds, let images) = outcome {
+            do {
+                cost = try await succeededCost(taskID: taskID, usage: SettledUsage(billableSeconds: seconds, images: images), on: connection)
+            } catch let error as PostgresError {
+                throw error
+            } catch {
+                // Inputs that can no longer be priced must not stop the money from settling: the task then
+                // costs what it charged (margin 0), the one figure settlement computed from its usage.
+                cost = charge
+            }
         }
         try await connection.execute("""
             UPDATE tasks SET cost_micros = \(cost),
@@ -45,9 +53,11 @@ public enum TaskCost {
         }
         // A combination the list book has no row for (priced for the tenant by a rate-card row alone):
         // it costs what its own stored terms price the usage at.
-        guard let priced else { throw PostgresError(.usage, message: "task \(taskID): no list price to cost it at") }
+        guard let priced else { throw Unpriceable() }
         return try Pricing.settle(priced, actual: usage.actual).chargeMicros
     }
+
+    struct Unpriceable: Error {}
 
     /// Tasks reserved before the priced request was kept: their stored upstream body prices them.
     private static func legacyRequest(_ row: PostgresRow) throws -> PriceRequest {
