@@ -77,6 +77,7 @@ extension TaskStore {
                 }
                 // the charge taken from the holds in funding order, the rest given back where it was held
                 try await FundingStore.settle(taskID: taskID, tenantID: tenantID, charge: charge, on: connection)
+                try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
                 return .settled(record)
@@ -98,6 +99,7 @@ extension TaskStore {
                     """) else { throw PostgresError(.usage, message: "task vanished during late charge") }
                 try await Ledger.append(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .lateCharge, amountMicros: amount,
                                                     reason: "success reported after expiry"), on: connection)
+                try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
                 return .lateCharged(record)

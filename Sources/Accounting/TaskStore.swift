@@ -109,6 +109,7 @@ public struct TaskStore: Sendable {
                     VALUES (\(tenantID), \(idempotency.key), \(PostgresBytes(idempotency.requestHash)), \(request.taskID))
                     """)
             }
+            try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
             return .reserved(try TaskRecord(row: inserted))
         }
     }
