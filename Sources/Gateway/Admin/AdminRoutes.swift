@@ -37,6 +37,7 @@ struct AdminRoutes: Sendable {
         AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
         ReportRoutes(pool: pool, readPool: readPool, maxExports: maxExports, stallTimeout: exportStallTimeout).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
+        registerEvents(on: admin) // webhook endpoints, events, webhook secret rotation (docs/events.md)
     }
 
     /// `/admin/v1` with the error body, authentication and the role check. Other admin routes

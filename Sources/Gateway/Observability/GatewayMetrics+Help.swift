@@ -9,6 +9,7 @@ extension GatewayMetrics {
         Name.upstreamDuration: "Time of one upstream call, by operation.",
         Name.settlements: "Settlement attempts, by the task's end state and result (settled, late_charged, already_ended).",
         CallbackMetrics.name: "Tenant callback deliveries, by outcome: sent, failed (will be retried), given_up (listed by /admin/v1/tenants/{id}/deliveries).",
+        CallbackMetrics.byKindName: "Deliveries by kind (callback: a task's callback_url; event: events_url and operator webhook endpoints) and outcome: sent, failed (will be retried), given_up.",
     ]
 
     static func help(for label: String) -> String {

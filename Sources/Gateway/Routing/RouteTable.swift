@@ -70,6 +70,13 @@ enum RouteTable {
         "GET /admin/v1/tenants/{id}/statements/{month}": [],
         "POST /admin/v1/periods/{month}/close": [],
         "GET /admin/v1/periods/{month}": [],
+        // events and operator webhook endpoints (docs/events.md)
+        "POST /admin/v1/webhook-endpoints": [],
+        "GET /admin/v1/webhook-endpoints": [],
+        "GET /admin/v1/webhook-endpoints/{id}": [],
+        "DELETE /admin/v1/webhook-endpoints/{id}": [],
+        "GET /admin/v1/events": ["tenant_id", "type", "from", "to", "limit", "cursor"],
+        "POST /admin/v1/tenants/{id}/webhook-secret": [],
         // operations
         "GET /healthz": [],
         "GET /readyz": [],
