@@ -170,6 +170,8 @@ import Testing
             let done = try await harness.task(taskID)
             #expect(done.state == .succeeded)
             #expect(done.channelID == "default")
+            let shown = try await client.call(.get, "/admin/v1/tasks/\(taskID)", key: ChannelHarness.adminToken)
+            #expect(shown.json["channel_id"]?.stringValue == "default", "\(shown.json)")
         }
         await harness.stop()
     }
