@@ -30,10 +30,11 @@ extension ConsoleRoutes {
     func chargedPerDay(tenantID: UUID?, now: Date) async throws -> (points: [ChartPoint], currency: String) {
         let today = Self.dayStart(now)
         let from = today.addingTimeInterval(-29 * 86400)
+        // one tenant's: the report's own tenant filter (its index), not every tenant's rows filtered here
         let report = try await UsageReport(pool: pool).run(period: try Self.period(from, today.addingTimeInterval(86400)),
-                                                           groupBy: tenantID == nil ? [.day] : [.tenant, .day])
+                                                           groupBy: [.day], tenantID: tenantID)
         var byDay: [String: Int64] = [:]
-        for row in report.rows where tenantID == nil || row.tenantID == tenantID {
+        for row in report.rows {
             guard let day = row.day else { continue }
             byDay[day] = (byDay[day] ?? 0) + row.figures.chargedMicros
         }
