@@ -13,7 +13,7 @@ extension ConsoleRoutes {
         let (points, currency) = try await chargedPerDay(tenantID: nil, now: now)
         let month = try await UsageReport(pool: pool).run(period: try Self.period(Self.monthStart(now), Self.dayStart(now).addingTimeInterval(86400)), groupBy: [])
         let open = try await ConsoleFigures(pool: pool).openReservations()
-        let states = try await ConsoleFigures(pool: pool).tasksByState(since: Self.dayStart(now).addingTimeInterval(-29 * 86400))
+        let states = try await ConsoleFigures(pool: pool).tasksByState(endedSince: Self.dayStart(now))
         var values = try page(context, title: "Overview", current: "/console/")
         values["currency"] = currency
         values["spend_today"] = MoneyText.text(points.last?.value ?? 0, currency)
