@@ -79,6 +79,7 @@ extension TaskStore {
                 try await FundingStore.settle(taskID: taskID, tenantID: tenantID, charge: charge, on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
+                try await UsageRollup.record(record, on: connection)
                 return .settled(record)
             }
 
@@ -100,6 +101,7 @@ extension TaskStore {
                                                     reason: "success reported after expiry"), on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
+                try await UsageRollup.record(record, replacing: task, on: connection)
                 return .lateCharged(record)
             }
             return .alreadyEnded(task)
