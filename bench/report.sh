@@ -60,6 +60,26 @@ GROUPS_Q="group_by=tenant,key,model,day"
 read -r s bytes status <<< "$(best_of_3 "/admin/v1/reports/usage?from=$FROM&to=$TO&$GROUPS_Q")"
 rows=$(python3 -c "import json; d=json.load(open('.omnimeter/bench-report.json')); print(len(d['rows']), d['totals']['tasks'])")
 printf '  usage report %s, %s (rollup):          %7.3f s  HTTP %s, %s bytes, rows/tasks %s (best of 3)\n' "$MONTH" "$GROUPS_Q" "$s" "$status" "$bytes" "$rows"
+# the report's statement alone (UsageReport.rollupQuery, its bound values written in), in the database
+sql_ms=$(psql -X -q -tA -h 127.0.0.1 -p "$PORT" -U postgres -d "$DB" -v from="$FROM" -v to="$TO" <<'SQL' | grep -o 'Execution Time: [0-9.]*' | sort -t: -k2 -n | head -1
+EXPLAIN (ANALYZE, TIMING OFF) WITH grouped AS (
+    SELECT tenant_id, key_id, model, day, sum(tasks)::bigint AS tasks, sum(succeeded)::bigint AS succeeded,
+           sum(failed)::bigint AS failed, sum(billable_seconds)::bigint AS billable_seconds, sum(images)::bigint AS images,
+           sum(charged_micros + late_charged_micros)::bigint AS charged_micros
+    FROM usage_daily
+    WHERE day >= (:'from'::timestamptz AT TIME ZONE 'UTC')::date AND day < (:'to'::timestamptz AT TIME ZONE 'UTC')::date
+      AND (NULL::uuid IS NULL OR tenant_id = NULL) AND (NULL::uuid IS NULL OR key_id = NULL)
+    GROUP BY 1, 2, 3, 4 HAVING sum(tasks) <> 0
+)
+SELECT g.tenant_id, t.name AS tenant_name, g.key_id, k.name AS key_name, g.model, to_char(g.day, 'YYYY-MM-DD') AS day,
+       g.tasks, g.succeeded, g.failed, g.billable_seconds, g.images, g.charged_micros
+FROM grouped g LEFT JOIN tenants t ON t.id = g.tenant_id LEFT JOIN api_keys k ON k.id = g.key_id
+ORDER BY g.day, t.name, g.tenant_id, k.name, g.key_id, g.model;
+\g
+\g
+SQL
+)
+printf '  the rollup statement alone (psql):      %7.3f s  (best of 3, EXPLAIN ANALYZE)\n' "$(echo "${sql_ms#Execution Time: } / 1000" | bc -l)"
 read -r s bytes status <<< "$(best_of_3 "/admin/v1/reports/usage?from=${FROM}T00:00:00Z&to=$(date -u -d "$TO - 1 second" +%Y-%m-%dT%H:%M:%S).999999Z&$GROUPS_Q")"
 rows=$(python3 -c "import json; d=json.load(open('.omnimeter/bench-report.json')); print(len(d['rows']), d['totals']['tasks'])")
 printf '  the same a microsecond short (tasks):   %7.3f s  HTTP %s, %s bytes, rows/tasks %s (best of 3)\n' "$s" "$status" "$bytes" "$rows"

@@ -163,7 +163,8 @@ def limit_pgbench(clients, seconds):
     harness.fresh_database(database)
     limit = os.path.join(harness.ROOT, "bench", "limit")
     subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", harness.PG_PORT, "-U", "postgres",
-                    "-d", database, "-f", os.path.join(limit, "limit-schema.sql")], check=True, stdout=subprocess.DEVNULL)
+                    "-d", database, "-f", os.path.join(limit, "limit-schema.sql")], check=True, stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
     result = subprocess.run([pgbench_executable(), "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds),
                              "-f", os.path.join(limit, "limit-reserve-settle.sql"), "-h", "127.0.0.1", "-p", harness.PG_PORT,
                              "-U", "postgres", database], capture_output=True, text=True)
