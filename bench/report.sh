@@ -38,6 +38,8 @@ for _ in $(seq 1 600); do
   kill -0 $GATEWAY 2>/dev/null || { echo "report.sh: the gateway exited; see .omnimeter/bench-report.log" >&2; exit 1; }
   sleep 0.2
 done
+sleep 0.5
+kill -0 $GATEWAY 2>/dev/null || { echo "report.sh: the gateway exited (port $LISTEN_PORT taken?); see .omnimeter/bench-report.log" >&2; exit 1; }
 
 get() {  # path -> "seconds bytes status"
   curl -sS -o .omnimeter/bench-report.json -w '%{time_total} %{size_download} %{http_code}' \
