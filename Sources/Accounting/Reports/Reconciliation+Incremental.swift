@@ -18,7 +18,11 @@ extension Reconciliation {
         let (report, since) = try await pool.transaction(.repeatableRead, maxAttempts: 1) { connection -> (ReconciliationReport, Date?) in
             try await connection.execute("SET TRANSACTION READ ONLY")
             let since = full ? nil : try await connection.queryFirst("SELECT horizon FROM reconcile_checkpoint")?.decode(Date.self, "horizon")
-            if let since { return (try await Self.run(since: since, on: connection), since) }
+            if let since {
+                // small reads with large estimates: compiling them (JIT) would cost more than running them
+                try await connection.execute("SET LOCAL jit = off")
+                return (try await Self.run(since: since, on: connection), since)
+            }
             return (try await Self.run(on: connection), nil)
         }
         var result = report
