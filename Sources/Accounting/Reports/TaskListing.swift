@@ -26,11 +26,14 @@ public struct TaskSummary: Sendable, Encodable {
     public var upstreamTaskID: String?
     public var createdAt: Date
     public var endedAt: Date?
+    /// The channel that created the task ("default": OMNIMETER_UPSTREAM_URL); null before it was sent.
+    public var channelID: String?
 
     static let columns: StaticString = """
         id, tenant_id, key_id, endpoint, model, mode, resolution, state, price_version, pricing_version, currency, reserved_micros,
         charged_micros, released_micros, late_charged_micros, billable_seconds, images, external_task_id, upstream_task_id, created_at, ended_at,
-        (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
+        (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros,
+        channel_id
         """
 
     init(row: PostgresRow) throws {
@@ -60,12 +63,13 @@ public struct TaskSummary: Sendable, Encodable {
         upstreamTaskID = try row.decode(String?.self, "upstream_task_id")
         createdAt = try row.decode(Date.self, "created_at")
         endedAt = try row.decode(Date?.self, "ended_at")
+        channelID = try row.decode(String?.self, "channel_id")
     }
 
     enum CodingKeys: String, CodingKey {
         case id, tenantID, keyID, endpoint, model, mode, resolution, state, priceVersion, pricingVersion, billing, billingState, currency,
              reservedMicros, chargedMicros, releasedMicros, lateChargedMicros, billableSeconds, images, externalTaskID, upstreamTaskID,
-             createdAt, endedAt
+             createdAt, endedAt, channelID
     }
 
     /// Every field, absent ones as null, so that clients see one shape; ids in lower case, as the database writes them.
@@ -94,6 +98,7 @@ public struct TaskSummary: Sendable, Encodable {
         try c.encode(upstreamTaskID, forKey: .upstreamTaskID)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(endedAt, forKey: .endedAt)
+        try c.encode(channelID, forKey: .channelID)
     }
 }
 

@@ -56,6 +56,12 @@ enum RouteTable {
         // callback deliveries (docs/security.md)
         "GET /admin/v1/tenants/{id}/deliveries": list,
         "POST /admin/v1/deliveries/{id}/retry": [],
+        // upstream channels (docs/channels.md)
+        "POST /admin/v1/channels": [],
+        "GET /admin/v1/channels": [],
+        "GET /admin/v1/channels/{id}": [],
+        "PATCH /admin/v1/channels/{id}": [],
+        "DELETE /admin/v1/channels/{id}": [],
         // the web console and portal (HTML; their own error pages, so no query policy of the API families)
         "GET /console/style.css": [], "GET /console/login": [], "POST /console/login": [], "POST /console/logout": [],
         "GET /console/": [], "GET /console/tenants": ["cursor"], "POST /console/tenants": [],
