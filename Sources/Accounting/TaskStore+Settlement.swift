@@ -80,6 +80,7 @@ extension TaskStore {
                 try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
+                try await UsageRollup.record(record, on: connection)
                 return .settled(record)
             }
 
@@ -102,6 +103,7 @@ extension TaskStore {
                 try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
+                try await UsageRollup.record(record, replacing: task, on: connection)
                 return .lateCharged(record)
             }
             return .alreadyEnded(task)

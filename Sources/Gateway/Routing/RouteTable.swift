@@ -51,7 +51,7 @@ enum RouteTable {
         "GET /admin/v1/tenants/{id}/ledger": ["kind", "from", "to", "limit", "cursor"],
         "GET /admin/v1/reports/usage": ["from", "to", "group_by", "tenant_id", "key_id"],
         "GET /admin/v1/reports/usage.csv": ["from", "to", "tenant_id"],
-        "GET /admin/v1/reconcile": [],
+        "GET /admin/v1/reconcile": ["full"],
         "GET /admin/v1/audit": ["limit", "cursor", "resource_id"],
         // callback deliveries (docs/security.md)
         "GET /admin/v1/tenants/{id}/deliveries": list,
