@@ -165,6 +165,10 @@ extension Reconciliation {
             "usage_daily_matches_tasks": rollupOffenders(days: """
                 SELECT DISTINCT (ended_at AT TIME ZONE 'UTC')::date AS day FROM tasks WHERE ended_at >= \(since)
                 """),
+            "ended_tasks_have_cost": """
+                SELECT format('task %s (%s) ended at %s without cost_micros', id, state, ended_at) AS example
+                FROM tasks WHERE ended_at >= \(since) AND cost_micros IS NULL
+                """,
         ]
     }
 }

@@ -26,14 +26,15 @@ public struct TaskSummary: Sendable, Encodable {
     public var upstreamTaskID: String?
     public var createdAt: Date
     public var endedAt: Date?
-    /// The channel that created the task ("default": OMNIMETER_UPSTREAM_URL); null before it was sent.
+    /// The channel that made the task and what it cost the operator; null until settlement (docs/channels.md).
     public var channelID: String?
+    public var costMicros: Int64?
 
     static let columns: StaticString = """
         id, tenant_id, key_id, endpoint, model, mode, resolution, state, price_version, pricing_version, currency, reserved_micros,
         charged_micros, released_micros, late_charged_micros, billable_seconds, images, external_task_id, upstream_task_id, created_at, ended_at,
-        (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros,
-        channel_id
+        channel_id, cost_micros,
+        (extract(epoch FROM created_at) * 1000000)::bigint AS created_at_micros
         """
 
     init(row: PostgresRow) throws {
@@ -64,12 +65,13 @@ public struct TaskSummary: Sendable, Encodable {
         createdAt = try row.decode(Date.self, "created_at")
         endedAt = try row.decode(Date?.self, "ended_at")
         channelID = try row.decode(String?.self, "channel_id")
+        costMicros = try row.decode(Int64?.self, "cost_micros")
     }
 
     enum CodingKeys: String, CodingKey {
         case id, tenantID, keyID, endpoint, model, mode, resolution, state, priceVersion, pricingVersion, billing, billingState, currency,
              reservedMicros, chargedMicros, releasedMicros, lateChargedMicros, billableSeconds, images, externalTaskID, upstreamTaskID,
-             createdAt, endedAt, channelID
+             createdAt, endedAt, channelID, costMicros
     }
 
     /// Every field, absent ones as null, so that clients see one shape; ids in lower case, as the database writes them.
@@ -99,6 +101,7 @@ public struct TaskSummary: Sendable, Encodable {
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(endedAt, forKey: .endedAt)
         try c.encode(channelID, forKey: .channelID)
+        try c.encode(costMicros, forKey: .costMicros)
     }
 }
 

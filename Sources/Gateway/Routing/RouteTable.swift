@@ -89,6 +89,12 @@ enum RouteTable {
         "DELETE /admin/v1/webhook-endpoints/{id}": [],
         "GET /admin/v1/events": ["tenant_id", "type", "from", "to", "limit", "cursor"],
         "POST /admin/v1/tenants/{id}/webhook-secret": [],
+        // cost, margin and upstream bills (docs/channels.md)
+        "GET /admin/v1/reports/margin": ["from", "to", "group_by", "tenant_id", "channel_id"],
+        "GET /admin/v1/reports/margin.csv": ["from", "to", "group_by", "tenant_id", "channel_id"],
+        "POST /admin/v1/channels/{id}/bills": [],
+        "GET /admin/v1/channels/{id}/bills": [],
+        "GET /admin/v1/bills/{id}": [],
         // operations
         "GET /healthz": [],
         "GET /readyz": [],

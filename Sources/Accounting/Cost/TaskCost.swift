@@ -1,0 +1,60 @@
+import Foundation
+import Kling
+import Postgres
+import Pricing
+
+/// Records what a task cost the operator, inside the settlement transaction that ends it
+/// (docs/channels.md, "Cost, margin and bills"). A success costs its settled usage at the channel's cost
+/// book, whatever the tenant was charged (a free rate card, a late success that charged nothing);
+/// failed, rejected and expired tasks cost 0, because the upstream reported no usage. A task that reached
+/// the upstream without a recorded channel was made by the built-in `default` channel.
+public enum TaskCost {
+    /// Sets `cost_micros` (and a missing `channel_id`) of `taskID` from `outcome`, on the caller's open
+    /// transaction, after the task row was updated. Returns the cost recorded.
+    @discardableResult
+    public static func record(taskID: UUID, outcome: TaskOutcome, on connection: PostgresConnection) async throws -> Int64 {
+        var cost: Int64 = 0
+        if case .succeeded(_, let seconds, let images) = outcome {
+            cost = try await succeededCost(taskID: taskID, usage: SettledUsage(billableSeconds: seconds, images: images), on: connection)
+        }
+        try await connection.execute("""
+            UPDATE tasks SET cost_micros = \(cost),
+                   channel_id = COALESCE(channel_id, CASE WHEN upstream_task_id IS NOT NULL THEN 'default' END)
+            WHERE id = \(taskID)
+            """)
+        return cost
+    }
+
+    static func succeededCost(taskID: UUID, usage: SettledUsage, on connection: PostgresConnection) async throws -> Int64 {
+        guard let row = try await connection.queryFirst("""
+            SELECT t.endpoint, t.priced_request, t.request_body, b.book, c.cost_multiplier, c.cost
+            FROM tasks t
+            LEFT JOIN price_books b ON b.version = t.price_version
+            LEFT JOIN channels c ON c.id = t.channel_id
+            WHERE t.id = \(taskID)
+            """) else { throw PostgresError(.usage, message: "no task \(taskID) to cost") }
+        let priced = try row.decode(PostgresJSON?.self, "priced_request").flatMap { try? $0.decode(PricedRequest.self) }
+        let request = try priced?.request ?? legacyRequest(row)
+        // The channel's book is checked when it is written; one that no longer reads must not stop the
+        // money from settling, so it falls back like a missing list row below.
+        let channel = try? ChannelCostBook.adjustment(multiplier: try row.decode(String?.self, "cost_multiplier"),
+                                                      cost: try row.decode(PostgresJSON?.self, "cost"))
+        if let channel, let list = try row.decode(PostgresJSON?.self, "book").map({ try $0.decode(PriceBook.self) }),
+           let cost = try? Pricing.cost(request, list: list, channel: channel, usage: usage) {
+            return cost
+        }
+        // A combination the list book has no row for (priced for the tenant by a rate-card row alone):
+        // it costs what its own stored terms price the usage at.
+        guard let priced else { throw PostgresError(.usage, message: "task \(taskID): no list price to cost it at") }
+        return try Pricing.settle(priced, actual: usage.actual).chargeMicros
+    }
+
+    /// Tasks reserved before the priced request was kept: their stored upstream body prices them.
+    private static func legacyRequest(_ row: PostgresRow) throws -> PriceRequest {
+        let body = try JSONValue.decode(try row.decode(PostgresJSON.self, "request_body").data)
+        guard case .object(let object) = body else { throw KlingError.malformed("stored body is not an object") }
+        return try row.decode(OmniEndpoint.self, "endpoint") == .image
+            ? try ImageRequest.parse(object: object).priceRequest
+            : try VideoRequest.parse(object: object).priceRequest
+    }
+}
