@@ -73,6 +73,8 @@ let package = Package(
                 .embedInCode("Console/Templates/audit.mustache"),
                 .embedInCode("Console/Templates/portal.mustache"),
                 .embedInCode("Console/Templates/style.css"),
+                .embedInCode("Console/Templates/deliveries.mustache"),
+                .embedInCode("Console/Templates/statements.mustache"),
             ]
         ),
         .target(

@@ -8,7 +8,9 @@
    upstream at the same rate; gateway-added latency = gateway percentile - upstream percentile.
 4. pgbench: bench/reserve_settle.pgbench (each transaction is one task's reserve, submitted and settle
    statements, as the gateway sends them) with C clients for D seconds on another fresh database.
-Prints the figures and the ratio of gateway submits per second to pgbench tasks per second.
+5. pgbench: bench/limit/ (the least SQL a reserve-then-settle task needs) the same way: the limit.
+Prints the limit, omnimeter's own SQL, the gateway's created and settled per second and their ratio to
+the limit, gateway-added latency at half the peak rate, and the resident memory of `serve` under load.
 
     bash bench/submit.sh [--clients 16] [--seconds 20] [--tenants 32]
 """
@@ -138,7 +140,7 @@ def pgbench(binary, clients, seconds, tenants):
     env = dict(os.environ, OMNIMETER_DATABASE_URL=url, OMNIMETER_MIGRATIONS_DIR=os.path.join(harness.ROOT, "sql"))
     subprocess.run([binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
     make_tenants(database, tenants)
-    executable = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"))[-1]
+    executable = pgbench_executable()
     script = os.path.join(harness.ROOT, "bench", "reserve_settle.pgbench")
     result = subprocess.run([executable, "-n", "-M", "extended", "-c", str(clients), "-j", "2", "-T", str(seconds),
                              "-D", f"tenants={tenants}", "-f", script, "-h", "127.0.0.1", "-p", harness.PG_PORT, "-U", "postgres",
@@ -148,6 +150,54 @@ def pgbench(binary, clients, seconds, tenants):
     tps = float(re.search(r"tps = ([0-9.]+)", result.stdout).group(1))
     latency = re.search(r"latency average = ([0-9.]+) ms", result.stdout)
     return tps, float(latency.group(1)) if latency else float("nan")
+
+
+def pgbench_executable():
+    return sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"))[-1]
+
+
+def limit_pgbench(clients, seconds):
+    """The physical limit (bench/limit/, a copy of the shared one): the least SQL a reserve-then-settle task
+    needs, on its own database. Returns tasks per second."""
+    database = "omnimeter_limit"
+    harness.fresh_database(database)
+    limit = os.path.join(harness.ROOT, "bench", "limit")
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", harness.PG_PORT, "-U", "postgres",
+                    "-d", database, "-f", os.path.join(limit, "limit-schema.sql")], check=True, stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
+    result = subprocess.run([pgbench_executable(), "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds),
+                             "-f", os.path.join(limit, "limit-reserve-settle.sql"), "-h", "127.0.0.1", "-p", harness.PG_PORT,
+                             "-U", "postgres", database], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"pgbench (limit) failed: {result.stderr.strip()}")
+    return float(re.search(r"tps = ([0-9.]+)", result.stdout).group(1))
+
+
+def settled_total(port):
+    metrics = harness.Client(port).get("/metrics")[1].decode()
+    return sum(int(float(n)) for n in re.findall(r'^omnimeter_settlements_total(?:\{[^}]*\})? ([0-9.e+]+)$', metrics, re.M))
+
+
+class RSSSampler:
+    """The resident set of one process, sampled every 0.2 s from /proc while a phase runs: its maximum."""
+
+    def __init__(self, pid):
+        self.pid, self.peak_kb, self.stop_flag = pid, 0, False
+
+    def field(self, name):
+        with open(f"/proc/{self.pid}/status") as status:
+            for line in status:
+                if line.startswith(name + ":"):
+                    return int(line.split()[1])
+        return 0
+
+    def run(self):
+        while not self.stop_flag:
+            try:
+                self.peak_kb = max(self.peak_kb, self.field("VmRSS"))
+            except OSError:
+                return
+            time.sleep(0.2)
 
 
 def main():
@@ -170,7 +220,16 @@ def main():
                                         extra_env={"OMNIMETER_DB_POOL_SIZE": str(max(16, args.clients))}, log_name="bench-gateway.log")
         keys = make_tenants(database, args.tenants)
         load(port, VIDEO_PATH, keys, args.clients, 3)  # warm up: connections, caches
+        import threading
+        sampler = RSSSampler(gateway.pid)
+        sampling = threading.Thread(target=sampler.run, daemon=True)
+        sampling.start()
+        settled_before = settled_total(port)
         peak, peak_latencies, peak_failures = load(port, VIDEO_PATH, keys, args.clients, args.seconds)
+        settled_rate = (settled_total(port) - settled_before) / args.seconds
+        sampler.stop_flag = True
+        sampling.join()
+        rss_peak_kb, rss_hwm_kb = sampler.peak_kb, sampler.field("VmHWM")
         half = peak / 2
         series = ("omnimeter_http_request_duration_seconds", 'route="/kling/v1/videos/omni-video",method="POST"')
         upstream_series = ("omnimeter_upstream_request_duration_seconds", 'operation="create"')
@@ -184,6 +243,7 @@ def main():
         harness.stop(gateway)
         harness.stop(upstream)
     tps, pg_latency = pgbench(binary, args.clients, args.seconds, args.tenants)
+    limit_tps = limit_pgbench(args.clients, args.seconds)
 
     ms = lambda v: f"{v * 1000:7.2f} ms"  # noqa: E731
     load_average = open("/proc/loadavg").read().split()[:3]
@@ -197,10 +257,13 @@ def main():
     print(f"  as the gateway sees it   p50 {ms(histogram_quantile(before, after, 0.5))}  p99 {ms(histogram_quantile(before, after, 0.99))}"
           f"  (its own request histogram, half load); its upstream creates p50 {ms(histogram_quantile(upstream_before, upstream_after, 0.5))}"
           f"  p99 {ms(histogram_quantile(upstream_before, upstream_after, 0.99))}")
-    print(f"  pgbench same SQL         {tps:8.1f} tasks/s (reserve + submitted + settle per transaction), latency average {pg_latency:.2f} ms")
-    print(f"  ratio                    {peak / tps:8.2f}  gateway submits/s / pgbench tasks/s")
-    settled = re.findall(r'omnimeter_settlements_total\{[^}]*\} (\d+)', metrics)
-    print(f"  settled by the gateway's poller during the run: {sum(int(n) for n in settled)}")
+    print(f"  limit (bench/limit/)     {limit_tps:8.1f} tasks/s  pgbench, the least SQL a reserve-then-settle task needs")
+    print(f"  omnimeter's own SQL      {tps:8.1f} tasks/s  pgbench bench/reserve_settle.pgbench (reserve + submitted + settle), "
+          f"latency average {pg_latency:.2f} ms; {tps / limit_tps:.0%} of the limit")
+    print(f"  gateway created          {peak:8.1f} tasks/s  ({peak / limit_tps:.1%} of the limit)")
+    print(f"  gateway settled          {settled_rate:8.1f} tasks/s  ({settled_rate / limit_tps:.1%} of the limit), by its poller during the peak phase")
+    print(f"  ratio to the limit       {min(peak, settled_rate) / limit_tps:8.3f}  (created and settled per second / limit)")
+    print(f"  RSS of serve under load  {rss_peak_kb / 1024:8.1f} MB  (peak of 0.2 s samples in the peak phase; VmHWM {rss_hwm_kb / 1024:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ seeded rates with a burst each; the gateway is SIGKILLed and restarted at seeded
 restarts once; the upstream (the built-in simulator) refuses connections for seeded windows (a gate in
 front of it closes, scripts/upstream_gate.py), fails tasks, answers 500 or loses the answer after it made
 the task, answers slowly (each create's fault is drawn from the seed and sent as a prompt marker), and
-fails some polls (--query-error-rate). Clients behave as a careful tenant would: every create carries an
+fails some polls (--query-error-rate). With `--channels 2` a second simulator is a second channel (both
+created through /admin/v1/channels, the first behind the gate) and is SIGKILLed halfway through the load:
+its creates fail over to the first channel, and its tasks end by expiry (OMNIMETER_TASK_TIMEOUT_S 30). Clients behave as a careful tenant would: every create carries an
 Idempotency-Key, and a create that got no answer (or 503) is sent again with the same key. Then the script
 waits (bounded) until no task is open, asks GET /admin/v1/reconcile, and checks every task and every
 tenant against the ledger in SQL (scripts/loadfault_audit.py).
@@ -18,6 +20,7 @@ that replays it.
 
     bash scripts/loadfault.sh --seed 7
     bash scripts/loadfault.sh --seeds 1..5
+    bash scripts/loadfault.sh --seed 7 --channels 2
 """
 import argparse
 import collections
@@ -119,7 +122,8 @@ def start_gateway(state, binary, database_url, upstream_url, port, admin_token, 
     """`serve` exits when it cannot migrate (PostgreSQL restarting), so try a few times."""
     for _ in range(5):
         try:
-            state["gateway"] = harness.start_gateway(binary, database_url, upstream_url, port, admin_token, log_name=log_name)
+            state["gateway"] = harness.start_gateway(binary, database_url, upstream_url, port, admin_token,
+                                                     extra_env=state.get("env"), log_name=log_name)
             return
         except SystemExit as error:
             harness.log(f"loadfault: {error}; trying again")
@@ -159,13 +163,14 @@ def refusal_window(gate, seconds, state):
     gate.open()
 
 
-def count_faults(simulator_log, gateway_log, refused_answers, probe_refusals):
+def count_faults(simulator_logs, gateway_log, refused_answers, probe_refusals):
     counts = collections.Counter({kind: 0 for kind in FAULT_KINDS})
-    with open(simulator_log, errors="replace") as log:
-        for line in log:
-            match = re.search(r"fault=(\w+)", line)
-            if match and "simulated fault" in line:
-                counts[match.group(1)] += 1
+    for simulator_log in simulator_logs:
+        with open(simulator_log, errors="replace") as log:
+            for line in log:
+                match = re.search(r"fault=(\w+)", line)
+                if match and "simulated fault" in line:
+                    counts[match.group(1)] += 1
     # the gateway's own upstream failures (not the simulated answers): its calls that met the closed gate,
     # and the creates it answered 502/5000 for them
     with open(gateway_log, errors="replace") as log:
@@ -175,6 +180,24 @@ def count_faults(simulator_log, gateway_log, refused_answers, probe_refusals):
     # connections refused while the gate was shut; the gateway's own calls then wait, fail or are cut
     counts["refused_connection"] = probe_refusals
     return counts
+
+
+def add_channels(port, admin_token, gated_url, second_port):
+    """Two channels of the same priority and weight: the gated simulator, and the second one (to be killed)."""
+    client = harness.Client(port)
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    second_url = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{second_port}", gated_url)
+    for name, url in (("a-gated", gated_url), ("b-killed", second_url)):
+        status, body = client.json("POST", "/admin/v1/channels", {"name": name, "base_url": url, "api_key": "stub-key"}, auth)
+        if status != 201:
+            raise SystemExit(f"loadfault: POST /admin/v1/channels answered {status}: {body}")
+    harness.log(f"loadfault: channels a-gated ({gated_url}) and b-killed ({second_url})")
+
+
+def kill_later(process, at):
+    time.sleep(max(0.0, at - time.time()))
+    harness.log(f"loadfault: SIGKILL of the second channel's simulator (pid {process.pid}); it stays down")
+    harness.stop(process, signal.SIGKILL)
 
 
 def one_run(args, binary, seed, seconds):
@@ -197,10 +220,18 @@ def one_run(args, binary, seed, seconds):
     port = harness.free_port()
     admin_token = "loadfault-" + uuid.uuid4().hex
     state = {"gateway": None, "kills": 0, "pg_restarts": 0, "refusal_checks": 0, "probe_refusals": 0}
+    simulator_logs = [simulator_log]
+    second = None
+    if args.channels == 2:
+        state["env"] = {"OMNIMETER_TASK_TIMEOUT_S": "30"}
+        simulator_logs.append(os.path.join(harness.STATE, f"loadfault-upstream-b-{seed}.log"))
+        second, second_port = start_simulator(binary, schedule, simulator_logs[1])
     tallies = []
     try:
         start_gateway(state, binary, database_url, gate.url, port, admin_token, gateway_log_name)
         tenants = harness.provision(port, admin_token, args.database, args.tenants, args.credits_micros)
+        if second is not None:
+            add_channels(port, admin_token, gate.url, second_port)
         started = time.time()
         deadline = started + seconds
         threads = []
@@ -215,6 +246,8 @@ def one_run(args, binary, seed, seconds):
         for thread in threads:
             thread.start()
         events.start()
+        if second is not None:
+            threading.Thread(target=kill_later, args=(second, started + seconds / 2), daemon=True).start()
         for thread in threads:
             thread.join(seconds + 300)
         events.join(120)
@@ -228,6 +261,8 @@ def one_run(args, binary, seed, seconds):
         harness.stop(state["gateway"])
         gate.close()
         harness.stop(simulator)
+        if second is not None:
+            harness.stop(second)
 
     accepted = set().union(*(t.accepted for t in tallies))
     refused = sum((t.refused for t in tallies), collections.Counter())
@@ -238,7 +273,7 @@ def one_run(args, binary, seed, seconds):
                coalesce(sum(charged_micros + late_charged_micros), 0), coalesce(sum(released_micros), 0)
         FROM tasks WHERE state NOT IN {OPEN_STATES}""")[0]
     by_state = harness.psql(args.database, "SELECT state, count(*) FROM tasks GROUP BY state ORDER BY state")
-    faults = count_faults(simulator_log, gateway_log, refused.get("502/5000", 0), state["probe_refusals"])
+    faults = count_faults(simulator_logs, gateway_log, refused.get("502/5000", 0), state["probe_refusals"])
     missing = [kind for kind in FAULT_KINDS if faults[kind] == 0]
     if state["refusal_checks"] < len(schedule.upstream_down):
         missing.append("refused_connection (a window where the gate did not refuse)")
@@ -294,6 +329,8 @@ def main():
                         help="how long to wait for open tasks to end (a task reserved by a killed instance waits for its 300 s lease)")
     parser.add_argument("--binary", help="a built omnimeter (default: build release)")
     parser.add_argument("--database", default="omnimeter_loadfault")
+    parser.add_argument("--channels", type=int, choices=(1, 2), default=1,
+                        help="2: a second simulator as a second channel, SIGKILLed halfway (docs/channels.md)")
     args = parser.parse_args()
 
     binary = args.binary or harness.build("release")

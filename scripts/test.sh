@@ -25,6 +25,8 @@ if bash scripts/pg.sh replica start; then
 else
   echo "test.sh: the streaming replica could not start (above): ReadReplicaTests will be skipped" >&2
 fi
+# EventDeliveryTests verify signatures with an independent Standard Webhooks implementation (PyPI)
+python3 -c "import standardwebhooks" 2>/dev/null || python3 -m pip install --quiet standardwebhooks
 swift build --build-tests
 # suites named Disruptive* restart the database: they run alone, after the others
 swift test --skip-build --disable-xctest --skip Disruptive "$@"

@@ -72,6 +72,7 @@ public struct APIKeyStore: Sendable {
                     week_budget_micros = \(settings.weekBudgetMicros), month_budget_micros = \(settings.monthBudgetMicros), updated_at = now()
                 WHERE id = \(id)
                 """)
+            try await AlertEvents.afterMoneyMove(tenantID: before.tenantID, keyID: id, includeTenant: false, on: connection)
             let after = try await Self.read(id, on: connection).expected("api key read")
             try await AuditLog.record(actor: actor, action: "api_key.update", resourceType: "api_key",
                                       resourceID: id.text, before: before, after: after, on: connection)

@@ -4,6 +4,8 @@ import Postgres
 /// A delivery as `GET /admin/v1/tenants/{id}/deliveries` lists it.
 public struct DeliveryRecord: Sendable, Encodable {
     public var id: Int64
+    /// `callback` (a task's callback_url) or `event` (the tenant's events_url).
+    public var kind: String
     public var url: String
     public var state: String
     public var attempts: Int
@@ -11,9 +13,11 @@ public struct DeliveryRecord: Sendable, Encodable {
     public var lastError: String?
     public var nextAttemptAt: Date?
     public var deliveredAt: Date?
+    public var eventID: UUID?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, url, state, attempts
+        case eventID = "event_id"
         case lastStatus = "last_status"
         case lastError = "last_error"
         case nextAttemptAt = "next_attempt_at"
@@ -23,7 +27,7 @@ public struct DeliveryRecord: Sendable, Encodable {
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(String(id), forKey: .id)
-        try container.encode("callback", forKey: .kind)
+        try container.encode(kind, forKey: .kind)
         try container.encode(url, forKey: .url)
         try container.encode(state, forKey: .state)
         try container.encode(attempts, forKey: .attempts)
@@ -31,10 +35,13 @@ public struct DeliveryRecord: Sendable, Encodable {
         try container.encode(lastError, forKey: .lastError)
         try container.encode(nextAttemptAt, forKey: .nextAttemptAt)
         try container.encode(deliveredAt, forKey: .deliveredAt)
+        if let eventID { try container.encode(eventID.text, forKey: .eventID) }
     }
 
     init(row: PostgresRow) throws {
         id = try row.decode(Int64.self, "id")
+        kind = try row.decode(String.self, "kind")
+        eventID = try row.decode(UUID?.self, "event_id")
         url = try row.decode(String.self, "url")
         attempts = try row.decode(Int.self, "attempts")
         lastStatus = try row.decode(Int?.self, "last_status")
@@ -58,14 +65,15 @@ public enum DeliveryRetry: Sendable, Equatable {
 }
 
 extension CallbackOutboxStore {
-    /// The tenant's deliveries, newest first; nil when there is no such tenant. `cursor` is a delivery id.
+    /// The tenant's deliveries (callbacks, and events to its events_url; operator endpoints' deliveries are
+    /// listed with their events), newest first; nil when there is no such tenant. `cursor` is a delivery id.
     public func list(tenantID: UUID, limit: Int, before cursor: Int64?) async throws -> Page<DeliveryRecord>? {
         try await pool.withConnection { connection -> Page<DeliveryRecord>? in
             guard try await connection.queryFirst("SELECT 1 AS one FROM tenants WHERE id = \(tenantID)") != nil else { return nil }
             let rows = try await connection.query("""
-                SELECT id, url, attempts, last_status, last_error, next_attempt_at, delivered_at, gave_up_at
+                SELECT id, kind, event_id, url, attempts, last_status, last_error, next_attempt_at, delivered_at, gave_up_at
                 FROM callback_outbox
-                WHERE tenant_id = \(tenantID) AND (\(cursor)::bigint IS NULL OR id < \(cursor))
+                WHERE tenant_id = \(tenantID) AND endpoint_id IS NULL AND (\(cursor)::bigint IS NULL OR id < \(cursor))
                 ORDER BY id DESC
                 LIMIT \(limit + 1)
                 """)

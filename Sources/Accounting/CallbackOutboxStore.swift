@@ -32,7 +32,8 @@ public struct CallbackOutboxStore: Sendable {
                 WHERE c.delivered_at IS NULL AND c.gave_up_at IS NULL AND c.next_attempt_at <= now()
                   AND (c.lease_until IS NULL OR c.lease_until < now())
                   AND NOT EXISTS (SELECT 1 FROM callback_outbox e
-                                  WHERE e.task_id = c.task_id AND e.id < c.id AND e.delivered_at IS NULL AND e.gave_up_at IS NULL)
+                                  WHERE e.task_id = c.task_id AND e.url = c.url AND e.id < c.id
+                                    AND e.delivered_at IS NULL AND e.gave_up_at IS NULL)
             ), picked AS (
                 SELECT d.id FROM due d
                 WHERE d.tenant_rank + (SELECT count(*) FROM inflight i WHERE i.tenant_id = d.tenant_id) <= \(perTenant)
@@ -44,14 +45,21 @@ public struct CallbackOutboxStore: Sendable {
             FROM tenants t
             WHERE t.id = o.tenant_id AND o.id IN (SELECT id FROM picked)
               AND o.delivered_at IS NULL AND o.gave_up_at IS NULL AND (o.lease_until IS NULL OR o.lease_until < now())
-            RETURNING o.id, o.task_id, o.tenant_id, o.url, o.payload, o.message_id, o.attempts, t.webhook_secret
-            """).map { row in
-                CallbackDelivery(id: try row.decode(Int64.self, "id"), taskID: try row.decode(UUID.self, "task_id"),
-                                 url: try row.decode(String.self, "url"), payload: try row.decode(PostgresJSON.self, "payload"),
-                                 tenantID: try row.decode(UUID.self, "tenant_id"), messageID: try row.decode(String.self, "message_id"),
-                                 attempts: try row.decode(Int.self, "attempts"), secret: try row.decode(String.self, "webhook_secret"))
-            }
+            RETURNING o.id, o.task_id, o.tenant_id, o.url, o.kind, o.message_id, o.attempts,
+                      COALESCE(o.payload, (\(unescaped: Self.eventBody))) AS payload,
+                      CASE WHEN o.endpoint_id IS NULL THEN t.webhook_secret
+                           ELSE (SELECT w.secret FROM webhook_endpoints w WHERE w.id = o.endpoint_id) END AS secret,
+                      CASE WHEN o.endpoint_id IS NULL AND t.previous_webhook_secret_until > now() THEN t.previous_webhook_secret END
+                          AS previous_secret
+            """).map(CallbackDelivery.init(row:))
     }
+
+    /// An event delivery's body, from its event row: `{"type","timestamp","data"}` (docs/events.md).
+    static let eventBody: StaticString = """
+        SELECT jsonb_build_object('type', e.type, 'data', e.data,
+                                  'timestamp', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+        FROM events e WHERE e.id = o.event_id
+        """
 
     public func markDelivered(_ id: Int64, status: Int) async throws {
         try await pool.execute("""

@@ -82,6 +82,7 @@ public struct CreditStore: Sendable {
             let entry = LedgerEntry(tenantID: tenantID, kind: amountMicros > 0 ? .credit : .adjustment, amountMicros: amountMicros,
                                     reason: reason, idempotencyKey: idempotencyKey, actor: actor)
             let id = try await Ledger.append(entry, on: connection)
+            try await AlertEvents.afterBalanceChange(tenantID: tenantID, on: connection)
             let after = try await TenantStore.read(tenantID, on: connection).expected("tenant read")
             let row = try await connection.queryFirst("""
                 SELECT id, tenant_id, kind, amount_micros, reason, idempotency_key, created_at FROM ledger_entries WHERE id = \(id)

@@ -38,13 +38,17 @@ public struct TaskRecord: Sendable {
     public var submittedAt: Date?
     public var endedAt: Date?
     public var updatedAt: Date
+    /// The channel that created the task (or is being asked whether it did); nil before any send.
+    /// "default" is the built-in channel of OMNIMETER_UPSTREAM_URL (docs/channels.md).
+    public var channelID: String?
 
     /// The columns `init(row:)` reads, for SELECT and RETURNING lists.
     public static let columns: StaticString = """
         id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference, price_version,
         request_body, priced_request, external_task_id, callback_url, upstream_task_id, state, currency, reserved_micros, charged_micros,
         released_micros, late_charged_micros, billable_seconds, images, upstream_status_msg, upstream_result,
-        final_unit_deduction, submit_attempts, poll_attempts, created_at, submitted_at, ended_at, updated_at
+        final_unit_deduction, submit_attempts, poll_attempts, created_at, submitted_at, ended_at, updated_at,
+        channel_id
         """
 
     public init(row: PostgresRow) throws {
@@ -84,6 +88,7 @@ public struct TaskRecord: Sendable {
         submittedAt = try row.decode(Date?.self, "submitted_at")
         endedAt = try row.decode(Date?.self, "ended_at")
         updatedAt = try row.decode(Date.self, "updated_at")
+        channelID = try row.decode(String?.self, "channel_id")
     }
 
     /// What settlement prices from; nil when the task predates it (or the stored value cannot be read).

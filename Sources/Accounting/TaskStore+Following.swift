@@ -4,10 +4,11 @@ import Postgres
 extension TaskStore {
     /// The upstream accepted the task: record its id and hand it to the poller.
     @discardableResult
-    public func markSubmitted(taskID: UUID, upstreamTaskID: String, nextPollAfter seconds: Double) async throws -> TaskRecord? {
+    public func markSubmitted(taskID: UUID, upstreamTaskID: String, channelID: String? = nil, nextPollAfter seconds: Double) async throws -> TaskRecord? {
         try await pool.transaction { connection in
             guard let row = try await connection.queryFirst("""
                 UPDATE tasks SET state = 'submitted', upstream_task_id = \(upstreamTaskID), submitted_at = now(),
+                       channel_id = COALESCE(\(channelID), channel_id),
                        submit_attempts = submit_attempts + 1, next_poll_at = now() + make_interval(secs => \(seconds)),
                        lease_owner = NULL, lease_until = NULL, updated_at = now()
                 WHERE id = \(taskID) AND state = 'reserved'
@@ -20,9 +21,10 @@ extension TaskStore {
     }
 
     /// Counts a submission attempt whose outcome is unknown and leaves the task for the poller to reconcile.
-    public func markSubmitUncertain(taskID: UUID, retryAfter seconds: Double) async throws {
+    /// `channelID` is the channel that must be asked (docs/channels.md: never another while unknown).
+    public func markSubmitUncertain(taskID: UUID, channelID: String? = nil, retryAfter seconds: Double) async throws {
         try await pool.execute("""
-            UPDATE tasks SET submit_attempts = submit_attempts + 1, next_poll_at = now() + make_interval(secs => \(seconds)),
+            UPDATE tasks SET submit_attempts = submit_attempts + 1, channel_id = COALESCE(\(channelID), channel_id), next_poll_at = now() + make_interval(secs => \(seconds)),
                    lease_owner = NULL, lease_until = NULL, updated_at = now()
             WHERE id = \(taskID) AND state = 'reserved'
             """)
@@ -47,7 +49,7 @@ extension TaskStore {
 
     /// Still running upstream (or not reachable): look again later. `state` moves submitted -> processing.
     public func reschedule(taskID: UUID, owner: String?, after seconds: Double, state: TaskState? = nil,
-                           upstreamTaskID: String? = nil) async throws {
+                           upstreamTaskID: String? = nil, channelID: String? = nil) async throws {
         try await pool.transaction { connection in
             guard let previous = try await connection.queryFirst(
                 "SELECT state FROM tasks WHERE id = \(taskID) FOR UPDATE")?.decode(String.self, "state") else { return }
@@ -56,6 +58,7 @@ extension TaskStore {
                    lease_owner = NULL, lease_until = NULL, updated_at = now(),
                    state = COALESCE(\(state?.rawValue), state),
                    upstream_task_id = COALESCE(upstream_task_id, \(upstreamTaskID)),
+                   channel_id = CASE WHEN \(upstreamTaskID)::text IS NULL THEN channel_id ELSE COALESCE(channel_id, \(channelID)) END,
                    submitted_at = CASE WHEN \(state?.rawValue) IN ('submitted', 'processing') THEN COALESCE(submitted_at, now()) ELSE submitted_at END
             WHERE id = \(taskID) AND state IN \(unescaped: TaskState.openSQL)
               AND (\(owner) IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))

@@ -77,9 +77,11 @@ extension TaskStore {
                 }
                 // the charge taken from the holds in funding order, the rest given back where it was held
                 try await FundingStore.settle(taskID: taskID, tenantID: tenantID, charge: charge, on: connection)
+                try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
                 try await TaskCost.record(taskID: taskID, outcome: outcome, on: connection) // what the upstream costs (docs/channels.md)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
+                try await UsageRollup.record(record, on: connection)
                 return .settled(record)
             }
 
@@ -99,9 +101,11 @@ extension TaskStore {
                     """) else { throw PostgresError(.usage, message: "task vanished during late charge") }
                 try await Ledger.append(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .lateCharge, amountMicros: amount,
                                                     reason: "success reported after expiry"), on: connection)
+                try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
                 try await TaskCost.record(taskID: taskID, outcome: outcome, on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
+                try await UsageRollup.record(record, replacing: task, on: connection)
                 return .lateCharged(record)
             }
             // a late success the tenant was not charged for still cost the operator its usage

@@ -109,40 +109,8 @@ public struct TaskStore: Sendable {
                     VALUES (\(tenantID), \(idempotency.key), \(PostgresBytes(idempotency.requestHash)), \(request.taskID))
                     """)
             }
+            try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
             return .reserved(try TaskRecord(row: inserted))
-        }
-    }
-
-    /// Requests per minute (tasks created in the last 60 s) and concurrent open tasks, for key and tenant,
-    /// counted from the tasks themselves: no counter to leak, no window to reset.
-    private static func checkRatesAndConcurrency(_ request: ReservationRequest, tenant: PostgresRow, key: PostgresRow,
-                                                 on connection: PostgresConnection) async throws {
-        let tenantID = request.key.tenantID
-        let keyID = request.key.keyID
-        guard let counts = try await connection.queryFirst("""
-            SELECT
-              (SELECT count(*) FROM tasks WHERE key_id = \(keyID) AND created_at > now() - interval '1 minute') AS key_recent,
-              (SELECT count(*) FROM tasks WHERE tenant_id = \(tenantID) AND created_at > now() - interval '1 minute') AS tenant_recent,
-              (SELECT ceil(extract(epoch FROM min(created_at) + interval '1 minute' - now()))::bigint FROM tasks
-                WHERE key_id = \(keyID) AND created_at > now() - interval '1 minute') AS key_wait,
-              (SELECT ceil(extract(epoch FROM min(created_at) + interval '1 minute' - now()))::bigint FROM tasks
-                WHERE tenant_id = \(tenantID) AND created_at > now() - interval '1 minute') AS tenant_wait,
-              (SELECT count(*) FROM tasks WHERE key_id = \(keyID) AND state IN ('reserved', 'submitted', 'processing')) AS key_open,
-              (SELECT count(*) FROM tasks WHERE tenant_id = \(tenantID) AND state IN ('reserved', 'submitted', 'processing')) AS tenant_open,
-              EXISTS (SELECT 1 FROM tasks WHERE tenant_id = \(tenantID) AND external_task_id = \(request.externalTaskID)) AS duplicate
-            """) else { return }
-        if try counts.decode(Bool.self, "duplicate") { throw ReservationRefusal.duplicateExternalTaskID }
-        if let limit = try key.decode(Int64?.self, "rpm_limit"), try counts.decode(Int64.self, "key_recent") >= limit {
-            throw ReservationRefusal.rateLimited(retryAfterSeconds: Int(max(1, try counts.decode(Int64?.self, "key_wait") ?? 1)))
-        }
-        if let limit = try tenant.decode(Int64?.self, "rpm_limit"), try counts.decode(Int64.self, "tenant_recent") >= limit {
-            throw ReservationRefusal.rateLimited(retryAfterSeconds: Int(max(1, try counts.decode(Int64?.self, "tenant_wait") ?? 1)))
-        }
-        if let limit = try key.decode(Int64?.self, "max_concurrent_tasks"), try counts.decode(Int64.self, "key_open") >= limit {
-            throw ReservationRefusal.concurrencyLimited("key")
-        }
-        if let limit = try tenant.decode(Int64?.self, "max_concurrent_tasks"), try counts.decode(Int64.self, "tenant_open") >= limit {
-            throw ReservationRefusal.concurrencyLimited("tenant")
         }
     }
 

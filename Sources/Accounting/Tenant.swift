@@ -20,6 +20,12 @@ public struct TenantSettings: Sendable, Equatable {
     public var timeZone: String = "UTC"
     public var dayBudgetMicros: Int64?
     public var weekBudgetMicros: Int64?
+    /// Where the tenant's events go (docs/events.md); the budget percentages that alert; the available
+    /// balance under which `balance.low` fires (nil: no balance alerts).
+    public var eventsURL: String?
+    public var alertThresholds: [Int] = TenantSettings.defaultAlertThresholds
+    public var lowBalanceMicros: Int64?
+    public static let defaultAlertThresholds = [50, 80, 100]
 
     /// Day, week and month budgets, in that order.
     public var budgets: [Budget] {
@@ -55,6 +61,9 @@ public struct TenantChanges: Sendable {
     public var timeZone: Patch<String> = .keep
     /// Replaces the day, week and month budgets (after `monthlyBudgetMicros`, which names the month one).
     public var budgets: Patch<[Budget]> = .keep
+    public var eventsURL: Patch<String?> = .keep
+    public var alertThresholds: Patch<[Int]> = .keep
+    public var lowBalanceMicros: Patch<Int64?> = .keep
 
     public init() {}
 
@@ -72,6 +81,9 @@ public struct TenantChanges: Sendable {
         result.dayBudgetMicros = settings.dayBudgetMicros
         result.weekBudgetMicros = settings.weekBudgetMicros
         if case .set(let list) = budgets { result.budgets = list }
+        result.eventsURL = eventsURL.applied(to: settings.eventsURL)
+        result.alertThresholds = alertThresholds.applied(to: settings.alertThresholds)
+        result.lowBalanceMicros = lowBalanceMicros.applied(to: settings.lowBalanceMicros)
         return result
     }
 }
@@ -120,7 +132,7 @@ public struct Tenant: Sendable, Encodable {
     static let select: PostgresQuery = """
         SELECT t.id, t.name, t.status, t.credit_limit_micros, t.monthly_budget_micros, t.max_concurrent_tasks,
                t.rpm_limit, t.callback_url, t.credits_micros, t.charged_micros, t.reserved_micros, t.created_at, t.updated_at,
-               t.time_zone, t.day_budget_micros, t.week_budget_micros,
+               t.time_zone, t.day_budget_micros, t.week_budget_micros, t.events_url, t.alert_thresholds, t.low_balance_micros,
                (SELECT COALESCE(sum(g.remaining_micros), 0) FROM credit_grants g
                 WHERE g.tenant_id = t.id AND g.voided_at IS NULL AND g.expired_at IS NULL AND g.effective_at <= now()
                   AND (g.expires_at IS NULL OR g.expires_at > now()))::bigint AS grants_micros,
@@ -152,6 +164,9 @@ public struct Tenant: Sendable, Encodable {
         settings.timeZone = try row.decode(String.self, "time_zone")
         settings.dayBudgetMicros = try row.decode(Int64?.self, "day_budget_micros")
         settings.weekBudgetMicros = try row.decode(Int64?.self, "week_budget_micros")
+        settings.eventsURL = try row.decode(String?.self, "events_url")
+        settings.alertThresholds = try row.decode(PostgresJSON.self, "alert_thresholds").decode([Int].self)
+        settings.lowBalanceMicros = try row.decode(Int64?.self, "low_balance_micros")
         balance = Balance(
             creditsMicros: try row.decode(Int64.self, "credits_micros"),
             chargedMicros: try row.decode(Int64.self, "charged_micros"),
@@ -174,6 +189,9 @@ public struct Tenant: Sendable, Encodable {
         case spentThisMonthMicros = "spent_this_month_micros"
         case timeZone = "time_zone"
         case budgets
+        case eventsURL = "events_url"
+        case alertThresholds = "alert_thresholds"
+        case lowBalanceMicros = "low_balance_micros"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -193,6 +211,9 @@ public struct Tenant: Sendable, Encodable {
         try container.encode(spentThisMonthMicros, forKey: .spentThisMonthMicros)
         try container.encode(settings.timeZone, forKey: .timeZone)
         try container.encode(budgets, forKey: .budgets)
+        try container.encode(settings.eventsURL, forKey: .eventsURL)
+        try container.encode(settings.alertThresholds, forKey: .alertThresholds)
+        try container.encode(settings.lowBalanceMicros, forKey: .lowBalanceMicros)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
     }

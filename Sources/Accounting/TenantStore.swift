@@ -12,12 +12,14 @@ public struct TenantStore: Sendable {
     public func create(_ settings: TenantSettings, actor: String) async throws -> Tenant {
         try await pool.transaction { connection in
             try await Self.checkTimeZone(settings.timeZone, on: connection)
+            let thresholds = try PostgresJSON(encoding: settings.alertThresholds)
             let inserted = try await connection.queryFirst("""
                 INSERT INTO tenants (name, status, credit_limit_micros, monthly_budget_micros, max_concurrent_tasks, rpm_limit, callback_url,
-                                     time_zone, day_budget_micros, week_budget_micros)
+                                     time_zone, day_budget_micros, week_budget_micros, events_url, alert_thresholds, low_balance_micros)
                 VALUES (\(settings.name), \(settings.status.rawValue), \(settings.creditLimitMicros), \(settings.monthlyBudgetMicros),
                         \(settings.maxConcurrentTasks), \(settings.rpmLimit), \(settings.callbackURL),
-                        \(settings.timeZone), \(settings.dayBudgetMicros), \(settings.weekBudgetMicros))
+                        \(settings.timeZone), \(settings.dayBudgetMicros), \(settings.weekBudgetMicros),
+                        \(settings.eventsURL), \(thresholds), \(settings.lowBalanceMicros))
                 RETURNING id
                 """).expected("tenant insert")
             let id = try inserted.decode(UUID.self, "id")
@@ -61,15 +63,20 @@ public struct TenantStore: Sendable {
             if settings.creditLimitMicros != before.settings.creditLimitMicros {
                 try before.balance.check(creditLimit: settings.creditLimitMicros, field: "credit_limit_micros")
             }
+            let thresholds = try PostgresJSON(encoding: settings.alertThresholds)
             try await connection.execute("""
                 UPDATE tenants
                 SET name = \(settings.name), status = \(settings.status.rawValue),
                     credit_limit_micros = \(settings.creditLimitMicros), monthly_budget_micros = \(settings.monthlyBudgetMicros),
                     max_concurrent_tasks = \(settings.maxConcurrentTasks), rpm_limit = \(settings.rpmLimit),
                     callback_url = \(settings.callbackURL), time_zone = \(settings.timeZone),
-                    day_budget_micros = \(settings.dayBudgetMicros), week_budget_micros = \(settings.weekBudgetMicros), updated_at = now()
+                    day_budget_micros = \(settings.dayBudgetMicros), week_budget_micros = \(settings.weekBudgetMicros),
+                    events_url = \(settings.eventsURL), alert_thresholds = \(thresholds),
+                    low_balance_micros = \(settings.lowBalanceMicros), updated_at = now()
                 WHERE id = \(id)
                 """)
+            // a raised budget resolves thresholds, a lowered one may cross them; so may the balance alert
+            try await AlertEvents.afterMoneyMove(tenantID: id, keyID: nil, on: connection)
             let after = try await Self.read(id, on: connection).expected("tenant read")
             try await AuditLog.record(actor: actor, action: "tenant.update", resourceType: "tenant",
                                       resourceID: id.text, before: before, after: after, on: connection)

@@ -130,6 +130,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs trusted SQL text with no parameters, possibly several statements (migration files, BEGIN/COMMIT).
     /// Never pass text that holds a user's value: use `query` with interpolation for that.
     public func executeScript(_ sql: String) async throws {
+        PostgresStatementLog.current?.record(sql)
         _ = try await onQueue { handle in
             try Self.withResult(PQexec(handle, sql), handle) { _ in 0 }
         }
@@ -144,6 +145,7 @@ public final class PostgresConnection: @unchecked Sendable {
     func run(_ query: PostgresQuery) async throws -> Outcome {
         let sql = query.sql
         let binds = query.binds
+        PostgresStatementLog.current?.record(sql)
         for bind in binds where bind.text?.utf8.contains(0) == true {
             // libpq takes C strings: a NUL would silently cut the value, so refuse it.
             throw PostgresError(.usage, message: "a bound text value contains a NUL byte")

@@ -43,6 +43,12 @@ struct UpstreamSimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("lost-answer-rate"), help: "Share of creates whose task is created but whose answer is lost (504/5002).")
     var lostAnswerRate: Double = 0
 
+    @Option(name: .customLong("submit-429-rate"), help: "Share of creates answered 429/1302 (rate limit), nothing created.")
+    var submit429Rate: Double = 0
+
+    @Option(name: .customLong("jwt-key"), help: "ACCESS_KEY:SECRET_KEY of a Kling AK/SK account (repeatable); then only HS256 JWTs they sign are accepted.")
+    var jwtKeys: [String] = []
+
     @Flag(name: .customLong("lost-answer-drop"), help: "Lose answers by dropping the connection instead of answering 504.")
     var lostAnswerDrop = false
 
@@ -80,6 +86,7 @@ struct UpstreamSimulatorCommand: AsyncParsableCommand {
             ("--lost-answer-rate", lostAnswerRate), ("--query-error-rate", queryErrorRate),
             ("--query-429-rate", query429Rate), ("--task-failure-rate", taskFailureRate),
             ("--created-error-rate", createdErrorRate), ("--slow-answer-rate", slowAnswerRate),
+            ("--submit-429-rate", submit429Rate),
         ]
         for (flag, rate) in rates where !(0...1).contains(rate) {
             throw ValidationError("\(flag) must be between 0 and 1, got \(rate)")
@@ -90,6 +97,19 @@ struct UpstreamSimulatorCommand: AsyncParsableCommand {
         guard submitDelayMs >= 0, slowAnswerMs >= 0 else { throw ValidationError("--submit-delay-ms and --slow-answer-ms must not be negative") }
         guard (2...9).contains(autoSeriesCount) else { throw ValidationError("--auto-series-count must be 2 to 9") }
         guard maxTasks >= 1 else { throw ValidationError("--max-tasks must be at least 1") }
+        _ = try jwtKeyPairs()
+    }
+
+    /// `--jwt-key AK:SK` pairs, access key → secret key.
+    private func jwtKeyPairs() throws -> [String: String] {
+        var pairs: [String: String] = [:]
+        for text in jwtKeys {
+            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
+                throw ValidationError("--jwt-key must be ACCESS_KEY:SECRET_KEY")
+            }
+            pairs[String(text[..<colon])] = String(text[text.index(after: colon)...])
+        }
+        return pairs
     }
 
     func run() async throws {
@@ -117,7 +137,10 @@ struct UpstreamSimulatorCommand: AsyncParsableCommand {
             autoSeriesCount: autoSeriesCount,
             maxTasks: maxTasks
         )
-        let simulator = UpstreamSimulator(config: config, logger: Startup.logger("omnimeter.upstream-simulator"))
+        var configured = config
+        configured.faults.submitRateLimitRate = submit429Rate
+        configured.jwtKeys = try jwtKeyPairs()
+        let simulator = UpstreamSimulator(config: configured, logger: Startup.logger("omnimeter.upstream-simulator"))
         try await simulator.run(host: host, port: port) { bound in
             // One line, flushed at once: scripts wait for it.
             FileHandle.standardOutput.write(Data("upstream-simulator listening on http://\(host):\(bound)\n".utf8))

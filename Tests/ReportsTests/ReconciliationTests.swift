@@ -9,7 +9,7 @@ import Testing
         "open_tasks_hold_their_reservation", "charges_within_reservation", "task_money_matches_ledger",
         "ledger_task_rows_belong_to_their_task",
         "grants_add_up", "grants_fund_only_their_models", "holds_match_reservations", "tenant_grants_match_ledger",
-        "daily_charges_match_ledger",
+        "daily_charges_match_ledger", "usage_daily_matches_tasks",
         "ended_tasks_have_cost",
     ]
 
@@ -121,6 +121,9 @@ import Testing
         },
         Breach(check: "daily_charges_match_ledger") { w in
             (["UPDATE daily_charges SET charged_micros = charged_micros + 1 WHERE subject_id = \(w.key.keyID)"], w.key.keyID)
+        },
+        Breach(check: "usage_daily_matches_tasks") { w in
+            (["UPDATE usage_daily SET charged_micros = charged_micros + 1 WHERE key_id = \(w.key.keyID)"], w.key.keyID)
         },
         Breach(check: "ended_tasks_have_cost") { w in
             (["UPDATE tasks SET cost_micros = NULL WHERE id = \(w.failed.id)"], w.failed.id)

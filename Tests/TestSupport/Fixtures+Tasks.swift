@@ -59,7 +59,16 @@ extension Fixtures {
         for outcome in outcomes {
             _ = try await store.settle(taskID: task.id, outcome: outcome, upstream: UpstreamSnapshot(upstreamTaskID: upstreamID))
         }
-        try await pool.execute("UPDATE tasks SET ended_at = \(endedAt) WHERE id = \(task.id)")
+        // the daily rollup moves with the end, as it would have been written at that time
+        try await pool.transaction { connection in
+            guard let row = try await connection.queryFirst("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(task.id) FOR UPDATE") else { return }
+            let settled = try TaskRecord(row: row)
+            try await UsageRollup.remove(settled, on: connection)
+            try await connection.execute("UPDATE tasks SET ended_at = \(endedAt) WHERE id = \(task.id)")
+            var moved = settled
+            moved.endedAt = endedAt
+            try await UsageRollup.record(moved, on: connection)
+        }
         return try #require(try await store.task(id: task.id))
     }
 

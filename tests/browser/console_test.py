@@ -7,7 +7,10 @@ the test PostgreSQL. Called by scripts/test.sh after the Swift tests:
 
 Signs in, creates a tenant and a key through the forms, tops it up, sees the balance, downloads the CSV,
 signs out; a finance token cannot write; a tenant named <img src=x onerror=alert(1)> shows as text and
-runs nothing; a POST without the CSRF token is 403 and changes nothing. Saves screenshots of the
+runs nothing; a POST without the CSRF token is 403 and changes nothing; a tenant named
+<script>alert(1)</script> gets a grant, a rate card and budgets through the tenant page's forms (the admin
+API then answers them) and its deliveries page opens; the portal lists statements and deliveries; finance
+sees none of those forms. Saves screenshots of the
 overview, a tenant page and the portal in docs/. Prints `N passed, M failed`; exits 1 on any failure.
 """
 import argparse
@@ -34,6 +37,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOSTILE = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(1)</script>"
 
 
 def free_port():
@@ -316,17 +320,90 @@ def main():
         tenant = server.admin("GET", f"/admin/v1/tenants/{state['tenant_id']}")
         expect(tenant["balance"]["credits_micros"] == 25_000_000, f"finance changed the balance: {tenant['balance']}")
 
+    def tenant_money_forms():
+        tenant = server.admin("POST", "/admin/v1/tenants", {"name": SCRIPT})
+        state["script_id"] = tenant["id"]
+        state["script_url"] = f"{server.base}/console/tenants/{tenant['id']}"
+        driver.get(state["script_url"])
+        no_alert()
+        expect(driver.find_element(By.TAG_NAME, "h1").text == SCRIPT, "the <script> name is not shown as text")
+        form = driver.find_element(By.ID, "create-grant")
+        form.find_element(By.NAME, "amount_micros").send_keys("3500000")
+        form.find_element(By.NAME, "name").send_keys("browser grant")
+        form.find_element(By.NAME, "priority").send_keys("2")
+        submit(form)
+        no_alert()
+        expect("browser grant" in driver.find_element(By.ID, "grant-table").text, "the grant is not listed")
+        grants = server.admin("GET", f"/admin/v1/tenants/{tenant['id']}/grants")["data"]
+        expect([g["amount_micros"] for g in grants] == [3_500_000], f"grants {grants}")
+        form = driver.find_element(By.ID, "set-multiplier")
+        field = form.find_element(By.NAME, "multiplier")
+        field.clear()
+        field.send_keys("0.8")
+        submit(form)
+        expect(driver.find_element(By.ID, "card-multiplier").text == "0.8", driver.find_element(By.ID, "card-multiplier").text)
+        card = server.admin("GET", f"/admin/v1/tenants/{tenant['id']}/pricing")
+        expect(card["version"] == 1 and card["multiplier"] == "0.8", f"card {card}")
+        form = driver.find_element(By.ID, "edit-budgets")
+        form.find_element(By.NAME, "day_budget_micros").send_keys("2000000")
+        zone = form.find_element(By.NAME, "time_zone")
+        zone.clear()
+        zone.send_keys("Asia/Tokyo")
+        submit(form)
+        expect(driver.find_element(By.ID, "time-zone").text == "Asia/Tokyo", "the time zone was not saved")
+        expect("day" in driver.find_element(By.ID, "budget-table").text, "the day budget is not shown")
+        budgets = server.admin("GET", f"/admin/v1/tenants/{tenant['id']}")["budgets"]
+        expect([(b["period"], b["amount_micros"]) for b in budgets] == [("day", 2_000_000)], f"budgets {budgets}")
+        expect("T15:00:00" in budgets[0]["window_start"], f"Tokyo day window {budgets[0]}")
+        driver.find_element(By.LINK_TEXT, "Deliveries").click()
+        expect(at(f"/console/tenants/{tenant['id']}/deliveries"), f"deliveries link went to {driver.current_url}")
+        expect(driver.find_elements(By.ID, "delivery-table"), "no deliveries table")
+        no_alert()
+
+    def unknown_query_parameter_is_400():
+        go("/console/tasks?state=failed")
+        expect(driver.title.startswith("400"), f"title {driver.title!r}")
+        expect("state: unknown query parameter" in driver.page_source, "the page does not name the parameter")
+
+    def portal_statements_and_deliveries():
+        go("/portal/statements")
+        no_alert()
+        month = time.strftime("%Y-%m", time.gmtime())
+        link = driver.find_element(By.LINK_TEXT, f"statement {month}")
+        link.click()
+        expect(at(f"/portal/statements/{month}.html"), f"statement link went to {driver.current_url}")
+        expect(driver.find_element(By.TAG_NAME, "h1").text == f"Statement {month}", "not the statement page")
+        go("/portal/deliveries")
+        expect(driver.find_elements(By.ID, "delivery-table"), "no deliveries table in the portal")
+        expect(not driver.find_elements(By.CSS_SELECTOR, "form[action$='/retry']"), "the portal shows a retry button")
+
+    def finance_sees_no_money_forms():
+        driver.get(state["script_url"])
+        no_alert()
+        expect(driver.find_element(By.TAG_NAME, "h1").text == SCRIPT, "the <script> name is not shown as text to finance")
+        for form in ("create-grant", "set-multiplier", "set-row", "reset-pricing", "edit-budgets", "edit-tenant", "create-key"):
+            expect(not driver.find_elements(By.ID, form), f"finance sees the form {form}")
+        expect(not driver.find_elements(By.CSS_SELECTOR, "form[action$='/void']"), "finance sees a void button")
+        expect("browser grant" in driver.find_element(By.ID, "grant-table").text, "finance does not see the grant")
+        driver.get(state["script_url"] + "/deliveries")
+        expect(driver.find_elements(By.ID, "delivery-table"), "finance sees no deliveries table")
+        expect(len(driver.find_elements(By.CSS_SELECTOR, "form[method=post]")) == 1, "finance sees a form other than sign-out")
+
     try:
         run.check("signs in with an admin token", signs_in)
         run.check("creates a tenant named <img src=x onerror=alert(1)>: shown as text, runs nothing", creates_tenant_named_like_markup)
         run.check("creates a key through the form; the secret is shown once", creates_key)
         run.check("tops up through the form and sees the balance", tops_up_and_sees_balance)
         run.check("downloads the usage CSV", downloads_csv)
+        run.check("a tenant named <script>alert(1)</script>: grant, rate card, budgets and deliveries through its page", tenant_money_forms)
+        run.check("an unknown query parameter is a 400 page naming it", unknown_query_parameter_is_400)
         run.check("a POST without the CSRF token is 403 and changes nothing", post_without_csrf_is_403)
         run.check("the overview shows its figures", overview_screenshot)
         run.check("signs out", signs_out)
         run.check("the portal shows the tenant's balance and charts", portal_shows_balance)
+        run.check("the portal lists statements (each opens) and deliveries", portal_statements_and_deliveries)
         run.check("a finance token sees no write control and its POST is 403", finance_cannot_write)
+        run.check("finance sees grants, rate card, budgets and deliveries with no form that writes", finance_sees_no_money_forms)
     finally:
         driver.quit()
         server.stop()

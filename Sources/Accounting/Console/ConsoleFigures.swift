@@ -21,10 +21,14 @@ public struct ConsoleFigures: Sendable {
         return (try row.decode(Int64.self, "micros"), try row.decode(Int64.self, "tasks"))
     }
 
-    /// Tasks created since `since`, counted by state, in the order of a task's life.
-    public func tasksByState(since: Date) async throws -> [(state: TaskState, count: Int64)] {
+    /// Tasks by state: the open ones now (through the partial indexes of open tasks) and those that
+    /// ended since `endedSince` (an index range of `tasks_ended`), in the order of a task's life. Never a
+    /// count over every task of a long window, which grows with the table.
+    public func tasksByState(endedSince: Date) async throws -> [(state: TaskState, count: Int64)] {
         let rows = try await pool.query("""
-            SELECT state, count(*) AS n FROM tasks WHERE created_at >= \(since) GROUP BY state
+            SELECT state, count(*) AS n FROM tasks WHERE state IN ('reserved', 'submitted', 'processing') GROUP BY state
+            UNION ALL
+            SELECT state, count(*) AS n FROM tasks WHERE ended_at >= \(endedSince) GROUP BY state
             """)
         var counts: [TaskState: Int64] = [:]
         for row in rows {

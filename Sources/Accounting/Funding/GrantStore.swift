@@ -44,6 +44,7 @@ public struct GrantStore: Sendable {
             let grant = try CreditGrant(row: row)
             try await Ledger.append(LedgerEntry(tenantID: tenantID, kind: .grant, amountMicros: grant.amountMicros, reason: grant.name,
                                                 actor: actor, grantID: grant.id), on: connection)
+            try await AlertEvents.afterBalanceChange(tenantID: tenantID, on: connection)
             try await AuditLog.record(actor: actor, action: "grant.create", resourceType: "grant", resourceID: grant.id.text,
                                       before: nil, after: grant, on: connection)
             return (grant, true)
@@ -86,6 +87,7 @@ public struct GrantStore: Sendable {
                 try await Ledger.append(LedgerEntry(tenantID: tenantID, kind: .grantVoid, amountMicros: before.remainingMicros,
                                                     reason: "void", actor: actor, grantID: id), on: connection)
             }
+            try await AlertEvents.afterBalanceChange(tenantID: tenantID, on: connection)
             try await AuditLog.record(actor: actor, action: "grant.void", resourceType: "grant", resourceID: id.text,
                                       before: before, after: after, on: connection)
             return after
@@ -136,6 +138,7 @@ public struct GrantStore: Sendable {
             try await Ledger.append(LedgerEntry(tenantID: tenantID, kind: .grantExpire, amountMicros: moved, reason: "expired",
                                                 grantID: id), on: connection)
         }
+        try await GrantEvents.expired(id, tenantID: tenantID, on: connection)
         return true
     }
 }

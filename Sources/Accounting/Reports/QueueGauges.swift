@@ -12,6 +12,8 @@ public struct QueueGauges: Sendable, Equatable {
     public var endedLastHour: [String: Int64]
     public var outboxBacklog: Int64
     public var outboxLagSeconds: Double
+    /// How long the oldest undelivered delivery (callback or event) has existed.
+    public var outboxAgeSeconds: Double = 0
 
     static let query: PostgresQuery = """
         WITH open AS (
@@ -29,12 +31,13 @@ public struct QueueGauges: Sendable, Equatable {
             FROM tasks WHERE ended_at > now() - interval '1 hour'
         ), outbox AS (
             SELECT count(*) AS backlog,
-                   coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)::float8 AS lag
+                   coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)::float8 AS lag,
+                   coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
             FROM callback_outbox WHERE delivered_at IS NULL AND gave_up_at IS NULL
         )
         SELECT open.reserved, open.submitted, open.processing, open.reserved_micros, open.poll_lag,
                ended.succeeded, ended.failed, ended.rejected, ended.expired,
-               outbox.backlog AS outbox_backlog, outbox.lag AS outbox_lag
+               outbox.backlog AS outbox_backlog, outbox.lag AS outbox_lag, outbox.age AS outbox_age
         FROM open, ended, outbox
         """
 
@@ -48,6 +51,7 @@ public struct QueueGauges: Sendable, Equatable {
         return QueueGauges(
             open: open, openReservedMicros: try row.decode(Int64.self, "reserved_micros"),
             pollLagSeconds: try row.decode(Double.self, "poll_lag"), endedLastHour: ended,
-            outboxBacklog: try row.decode(Int64.self, "outbox_backlog"), outboxLagSeconds: try row.decode(Double.self, "outbox_lag"))
+            outboxBacklog: try row.decode(Int64.self, "outbox_backlog"), outboxLagSeconds: try row.decode(Double.self, "outbox_lag"),
+            outboxAgeSeconds: try row.decode(Double.self, "outbox_age"))
     }
 }

@@ -19,6 +19,8 @@ public struct ReconciliationCheck: Sendable, Encodable {
 public struct ReconciliationReport: Sendable, Encodable {
     public var ok: Bool
     public var checks: [ReconciliationCheck]
+    /// Set by `run(full:)`: whether every row was checked, or only what is new since the stored checkpoint.
+    public var full: Bool?
 }
 
 /// The ledger invariants (docs/money.md, "Invariants"), checked now. Each check is one query that returns the rows
@@ -42,13 +44,18 @@ public struct Reconciliation: Sendable {
     public static func run(on connection: PostgresConnection) async throws -> ReconciliationReport {
         var results: [ReconciliationCheck] = []
         for check in checks {
-            let rows = try await connection.query(
-                "SELECT count(*) OVER () AS offending, example FROM (\n" + check.offenders + "\n) AS offenders ORDER BY example LIMIT 10")
-            let count = try rows.first?.decode(Int64.self, "offending") ?? 0
-            let examples = try rows.map { try $0.decode(String.self, "example") }
-            results.append(ReconciliationCheck(name: check.name, ok: count == 0, detail: .init(count: count, examples: examples)))
+            results.append(try await Self.check(check.name, check.offenders, on: connection))
         }
         return ReconciliationReport(ok: results.allSatisfy(\.ok), checks: results)
+    }
+
+    /// One check: how many rows its query returns, and the first ten.
+    static func check(_ name: String, _ offenders: PostgresQuery, on connection: PostgresConnection) async throws -> ReconciliationCheck {
+        let rows = try await connection.query(
+            "SELECT count(*) OVER () AS offending, example FROM (\n" + offenders + "\n) AS offenders ORDER BY example LIMIT 10")
+        let count = try rows.first?.decode(Int64.self, "offending") ?? 0
+        let examples = try rows.map { try $0.decode(String.self, "example") }
+        return ReconciliationCheck(name: name, ok: count == 0, detail: .init(count: count, examples: examples))
     }
 
     struct Check: Sendable {
@@ -166,5 +173,5 @@ public struct Reconciliation: Sendable {
             WHERE e.task_id IS NOT NULL
               AND (t.id IS NULL OR t.tenant_id <> e.tenant_id OR t.key_id IS DISTINCT FROM e.key_id)
             """),
-    ] + fundingChecks + costChecks
+    ] + fundingChecks + rollupChecks + costChecks
 }

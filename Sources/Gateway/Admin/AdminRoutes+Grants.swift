@@ -13,14 +13,7 @@ extension AdminRoutes {
             let caller = try context.caller()
             let tenantID = try AdminRequest.id(context, "tenant")
             let body = try await AdminBody.read(request, context: context)
-            let grant = GrantRequest(
-                amountMicros: try body.field("amount_micros", .integer(1...AdminLimits.maxMicros)).required("amount_micros"),
-                name: try body.field("name", .name).required("name"),
-                priority: Int(try body.field("priority", .integer(Int64(Int32.min)...Int64(Int32.max))).valueOrNil ?? 10),
-                effectiveAt: try body.field("effective_at", .anyTime).valueOrNil,
-                expiresAt: try body.field("expires_at", .futureTime).valueOrNil,
-                models: try body.field("models", .models).valueOrNil,
-                idempotencyKey: try body.field("idempotency_key", .text(1...200)).valueOrNil)
+            let grant = try Self.grantRequest(body)
             let outcome: (grant: CreditGrant, created: Bool)?
             do {
                 outcome = try await grants.create(tenantID: tenantID, grant, actor: caller.actor)
@@ -55,6 +48,18 @@ extension AdminRoutes {
             guard let voided else { throw AdminAPIError.notFound("grant") }
             return try JSONResponse.make(voided)
         }
+    }
+
+    /// The grant a create asks for, by the field rules of `POST /admin/v1/tenants/{id}/grants` (the console's form too).
+    static func grantRequest(_ body: AdminBody) throws -> GrantRequest {
+        GrantRequest(
+            amountMicros: try body.field("amount_micros", .integer(1...AdminLimits.maxMicros)).required("amount_micros"),
+            name: try body.field("name", .name).required("name"),
+            priority: Int(try body.field("priority", .integer(Int64(Int32.min)...Int64(Int32.max))).valueOrNil ?? 10),
+            effectiveAt: try body.field("effective_at", .anyTime).valueOrNil,
+            expiresAt: try body.field("expires_at", .futureTime).valueOrNil,
+            models: try body.field("models", .models).valueOrNil,
+            idempotencyKey: try body.field("idempotency_key", .text(1...200)).valueOrNil)
     }
 
     static func apiError(_ error: GrantError) -> AdminAPIError {

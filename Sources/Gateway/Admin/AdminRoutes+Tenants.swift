@@ -21,7 +21,11 @@ extension AdminRoutes {
             if let budgets = try body.field("budgets", .budgets).valueOrNil {
                 settings.budgets = try Self.withMonthAlias(budgets, settings.monthlyBudgetMicros)
             }
+            settings.eventsURL = try body.field("events_url", .httpURL).valueOrNil
+            settings.alertThresholds = try body.field("alert_thresholds", .alertThresholds).valueOrNil ?? TenantSettings.defaultAlertThresholds
+            settings.lowBalanceMicros = try body.field("low_balance_micros", .micros).valueOrNil
             try await refusePrivateCallback(settings.callbackURL)
+            try await refusePrivateCallback(settings.eventsURL, field: "events_url")
             let tenant = try await Self.budgetErrors { try await tenants.create(settings, actor: caller.actor) }
             context.logger.info("tenant created", metadata: ["tenant_id": "\(tenant.id.uuidString.lowercased())"])
             return try JSONResponse.make(tenant, status: .created)
@@ -54,7 +58,11 @@ extension AdminRoutes {
             if case .set(let budgets) = changes.budgets, case .set(let month) = changes.monthlyBudgetMicros {
                 changes.budgets = .set(try Self.withMonthAlias(budgets, month))
             }
+            changes.eventsURL = try body.field("events_url", .httpURL).clearable
+            changes.alertThresholds = try body.field("alert_thresholds", .alertThresholds).patch("alert_thresholds")
+            changes.lowBalanceMicros = try body.field("low_balance_micros", .micros).clearable
             if case .set(let url?) = changes.callbackURL { try await refusePrivateCallback(url) }
+            if case .set(let url?) = changes.eventsURL { try await refusePrivateCallback(url, field: "events_url") }
             guard let tenant = try await Self.budgetErrors({ try await tenants.update(id, changes, actor: caller.actor) }) else {
                 throw AdminAPIError.notFound("tenant")
             }
@@ -64,8 +72,8 @@ extension AdminRoutes {
     }
 
     /// A callback_url the sender would refuse is refused now (422), not dropped later in silence.
-    func refusePrivateCallback(_ url: String?) async throws {
+    func refusePrivateCallback(_ url: String?, field: String = "callback_url") async throws {
         guard let url, await CallbackTarget.refusedAtWrite(url, allowPrivate: allowPrivateCallbacks) else { return }
-        throw AdminAPIError.invalid("callback_url: loopback, private and link-local addresses are refused (OMNIMETER_ALLOW_PRIVATE_CALLBACKS=1 allows them)")
+        throw AdminAPIError.invalid("\(field): loopback, private and link-local addresses are refused (OMNIMETER_ALLOW_PRIVATE_CALLBACKS=1 allows them)")
     }
 }

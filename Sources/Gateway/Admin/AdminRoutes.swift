@@ -13,8 +13,11 @@ struct AdminRoutes: Sendable {
     /// OMNIMETER_MAX_EXPORTS: CSV exports at once.
     let maxExports: Int
     let exportStallTimeout: Duration
+    /// The upstream channels (`/admin/v1/channels`); their routing cache is refreshed after each change.
+    var channels: UpstreamRouting?
 
-    init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil) {
+    init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, channels: UpstreamRouting? = nil) {
+        self.channels = channels
         self.pool = pool
         self.allowPrivateCallbacks = config.allowPrivateCallbacks
         self.maxExports = config.maxExports
@@ -37,6 +40,8 @@ struct AdminRoutes: Sendable {
         AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
         ReportRoutes(pool: pool, readPool: readPool, maxExports: maxExports, stallTimeout: exportStallTimeout).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
+        registerEvents(on: admin) // webhook endpoints, events, webhook secret rotation (docs/events.md)
+        registerChannels(on: admin)
         registerBills(on: admin) // upstream bills (docs/channels.md)
         MarginRoutes(pool: pool, readPool: readPool).register(on: admin) // margin report JSON and CSV: both roles read
     }

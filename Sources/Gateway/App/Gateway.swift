@@ -14,22 +14,24 @@ public struct Gateway: Sendable {
     /// Reports, exports and listings; the primary's pool unless a replica is configured. Money never reads here.
     public let readPool: PostgresPool
     public let logger: Logger
+    /// The upstream channels and this process's routing state (circuits), shared by every path.
+    public let channels: UpstreamRouting
 
-    public init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, logger: Logger) {
+    /// `router` is for tests: a seeded draw and a clock they move.
+    public init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, logger: Logger, router: ChannelRouter = ChannelRouter()) {
         self.config = config
         self.pool = pool
         self.readPool = readPool ?? pool
         self.logger = logger
+        channels = UpstreamRouting(store: ChannelStore(pool: pool), config: config, router: router)
     }
 
     var tasks: TaskStore { TaskStore(pool: pool) }
     var prices: PriceBookStore { PriceBookStore(pool: pool) }
 
-    /// Follows tasks upstream; nil when no upstream is configured.
+    /// Follows tasks upstream, through the channels (with none, creates are refused before reserving).
     public var follower: TaskFollower? {
-        guard let url = config.upstreamURL else { return nil }
-        let upstream = UpstreamClient(baseURL: url, apiKey: config.upstreamKey)
-        return TaskFollower(tasks: tasks, prices: prices, upstream: upstream, config: config, logger: logger)
+        TaskFollower(tasks: tasks, prices: prices, channels: channels, config: config, logger: logger)
     }
 
     /// Every route of the public contract.
@@ -46,7 +48,7 @@ public struct Gateway: Sendable {
         if let follower {
             UpstreamCallbackRoute(tasks: tasks, follower: follower).register(on: router)
         }
-        AdminRoutes(config: config, pool: pool, readPool: readPool).register(on: router)
+        AdminRoutes(config: config, pool: pool, readPool: readPool, channels: channels).register(on: router)
         ConsoleRoutes(config: config, pool: pool).register(on: router)
         SelfServiceRoutes(pool: pool).register(on: router)  // /v1/usage, /v1/statements (scope usage:read)
         return router

@@ -17,6 +17,7 @@ struct ConsolePages: Sendable {
         ("prices", PackageResources.prices_mustache), ("reports", PackageResources.reports_mustache),
         ("reconcile", PackageResources.reconcile_mustache), ("audit", PackageResources.audit_mustache),
         ("portal", PackageResources.portal_mustache),
+        ("deliveries", PackageResources.deliveries_mustache), ("statements", PackageResources.statements_mustache),
     ]
 
     static var stylesheet: String { String(decoding: PackageResources.style_css, as: UTF8.self) }

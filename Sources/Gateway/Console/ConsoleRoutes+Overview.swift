@@ -13,7 +13,7 @@ extension ConsoleRoutes {
         let (points, currency) = try await chargedPerDay(tenantID: nil, now: now)
         let month = try await UsageReport(pool: pool).run(period: try Self.period(Self.monthStart(now), Self.dayStart(now).addingTimeInterval(86400)), groupBy: [])
         let open = try await ConsoleFigures(pool: pool).openReservations()
-        let states = try await ConsoleFigures(pool: pool).tasksByState(since: Self.dayStart(now).addingTimeInterval(-29 * 86400))
+        let states = try await ConsoleFigures(pool: pool).tasksByState(endedSince: Self.dayStart(now))
         var values = try page(context, title: "Overview", current: "/console/")
         values["currency"] = currency
         values["spend_today"] = MoneyText.text(points.last?.value ?? 0, currency)
@@ -30,10 +30,11 @@ extension ConsoleRoutes {
     func chargedPerDay(tenantID: UUID?, now: Date) async throws -> (points: [ChartPoint], currency: String) {
         let today = Self.dayStart(now)
         let from = today.addingTimeInterval(-29 * 86400)
+        // one tenant's: the report's own tenant filter (its index), not every tenant's rows filtered here
         let report = try await UsageReport(pool: pool).run(period: try Self.period(from, today.addingTimeInterval(86400)),
-                                                           groupBy: tenantID == nil ? [.day] : [.tenant, .day])
+                                                           groupBy: [.day], tenantID: tenantID)
         var byDay: [String: Int64] = [:]
-        for row in report.rows where tenantID == nil || row.tenantID == tenantID {
+        for row in report.rows {
             guard let day = row.day else { continue }
             byDay[day] = (byDay[day] ?? 0) + row.figures.chargedMicros
         }

@@ -7,6 +7,7 @@ extension ConsoleRoutes {
     /// and the tenant's tasks with their billing. Everything is the signed-in key's own tenant's.
     func registerPortal(on portal: RouterGroup<ConsoleContext>) {
         portal.get("/") { _, context in try await portalHome(context) }
+        registerStatements(on: portal)
         portal.get("tasks") { request, context -> Response in
             guard let tenantID = try context.requireSession().tenantID else { throw ConsoleFailure(status: .forbidden, message: "not signed in") }
             return try await taskPage(request, context, tenantID: tenantID)
@@ -22,16 +23,16 @@ extension ConsoleRoutes {
         let (points, currency) = try await chargedPerDay(tenantID: tenantID, now: Date())
         func money(_ micros: Int64) -> String { MoneyText.text(micros, currency) }
 
-        var budgets: [[String: Any]] = []
-        if let limit = tenant.settings.monthlyBudgetMicros {
-            budgets.append(Self.budgetRow(name: "tenant monthly budget", window: "this calendar month (UTC)",
-                                          used: tenant.spentThisMonthMicros, limit: limit, money: money))
-        }
+        // every budget's current window as the tenant and key resources show it (calendar-aligned in the
+        // tenant's time zone): used = charged in the window + held open now
+        let zone = tenant.settings.timeZone
+        var budgets = tenant.budgets.map { Self.budgetRow(name: "tenant \($0.period.rawValue) budget", status: $0, zone: zone, money: money) }
         for key in keys where key.revokedAt == nil {
-            guard let limit = key.settings.budgetMicros else { continue }
-            let monthly = key.settings.budgetPeriod == .month
-            budgets.append(Self.budgetRow(name: "key “\(key.settings.name)”", window: monthly ? "this calendar month (UTC)" : "all time",
-                                          used: monthly ? key.spentThisMonthMicros : key.chargedMicros, limit: limit, money: money))
+            budgets += key.budgets.map { Self.budgetRow(name: "key “\(key.settings.name)” \($0.period.rawValue) budget", status: $0, zone: zone, money: money) }
+            if let limit = key.settings.totalBudgetMicros {
+                budgets.append(Self.budgetRow(name: "key “\(key.settings.name)” total budget", window: "all time",
+                                              used: key.chargedMicros + key.reservedMicros, limit: limit, money: money))
+            }
         }
         var values = try page(context, title: "Balance and spend", current: "/portal/")
         values["tenant_name"] = tenant.settings.name
@@ -49,14 +50,14 @@ extension ConsoleRoutes {
         return pages.response("portal", values)
     }
 
-    /// One budget line; the share used in tenths of a percent, from integers.
+    /// One budget line: used against the limit, as a share and as a meter's value.
     static func budgetRow(name: String, window: String, used: Int64, limit: Int64, money: (Int64) -> String) -> [String: Any] {
-        var share = "—"
-        if limit > 0 {
-            let (scaled, overflow) = used.multipliedReportingOverflow(by: 1000)
-            let tenths = overflow ? Int64.max : scaled / limit
-            share = "\(tenths / 10).\(abs(tenths % 10))%"
-        }
-        return ["name": name, "window": window, "used": money(used), "limit": money(limit), "share": share]
+        ["name": name, "window": window, "used": money(used), "limit": money(limit), "share": share(used: used, limit: limit),
+         "used_micros": "\(max(0, min(used, limit)))", "limit_micros": "\(max(limit, 1))", "over": used > limit]
+    }
+
+    static func budgetRow(name: String, status: BudgetStatus, zone: String, money: (Int64) -> String) -> [String: Any] {
+        budgetRow(name: name, window: "\(time(status.windowStart)) – \(time(status.windowEnd)) (\(status.period.rawValue) in \(zone))",
+                  used: status.spentMicros + status.reservedMicros, limit: status.amountMicros, money: money)
     }
 }

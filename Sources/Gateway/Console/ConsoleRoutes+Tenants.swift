@@ -112,6 +112,10 @@ extension ConsoleRoutes {
                         "last_used": Self.time(key.lastUsedAt), "revocable": key.revokedAt == nil]
             },
         ]
+        // rate card, grants, budgets and time zone (ConsoleRoutes+Pricing, +Grants, +Budgets)
+        shown.merge(try await pricingValues(id)) { _, new in new }
+        shown.merge(try await grantValues(id, currency: currency)) { _, new in new }
+        shown.merge(Self.budgetValues(tenant, currency: currency)) { _, new in new }
         if let newKey { shown["new_key"] = ["name": newKey.key.settings.name, "secret": newKey.secret] }
         values["tenant"] = shown
         return pages.response("tenant", values, status: newKey == nil ? .ok : .created)

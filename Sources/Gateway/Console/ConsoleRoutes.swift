@@ -26,11 +26,13 @@ public struct ConsoleRoutes: Sendable {
     public func register(on router: Router<GatewayContext>) {
         for kind in [ConsoleSessionKind.console, .portal] {
             let open = router.group(RouterPath(kind.rawValue)).add(middleware: ConsoleErrorMiddleware<GatewayContext>(kind: kind, pages: pages))
+                .add(middleware: ConsoleQueryPolicy())
             open.get("style.css") { _, _ in ConsolePages.stylesheetResponse() }
             open.get("login") { _, _ in signInPage(kind, problem: nil, status: .ok) }
             open.post("login") { request, context in try await signIn(kind, request, context) }
             let signedIn = router.group(RouterPath(kind.rawValue))
                 .add(middleware: ConsoleErrorMiddleware<GatewayContext>(kind: kind, pages: pages))
+                .add(middleware: ConsoleQueryPolicy())
                 .group(context: ConsoleContext.self)
                 .add(middleware: ConsoleSessionMiddleware(kind: kind, store: sessions))
             signedIn.post("logout") { _, context in try await signOut(kind, context) }
@@ -39,6 +41,10 @@ public struct ConsoleRoutes: Sendable {
                 registerTenants(on: signedIn)
                 registerKeys(on: signedIn)
                 registerFinance(on: signedIn)
+                registerPricing(on: signedIn)
+                registerGrants(on: signedIn)
+                registerBudgets(on: signedIn)
+                registerDeliveries(on: signedIn)
             } else {
                 registerPortal(on: signedIn)
             }
@@ -116,7 +122,9 @@ public struct ConsoleRoutes: Sendable {
         ("/console/", "Overview"), ("/console/tenants", "Tenants"), ("/console/tasks", "Tasks"), ("/console/prices", "Prices"),
         ("/console/reports", "Reports"), ("/console/reconcile", "Reconcile"), ("/console/audit", "Audit"),
     ]
-    static let portalNav: [(href: String, label: String)] = [("/portal/", "Balance and spend"), ("/portal/tasks", "Tasks")]
+    static let portalNav: [(href: String, label: String)] = [
+        ("/portal/", "Balance and spend"), ("/portal/tasks", "Tasks"), ("/portal/statements", "Statements"), ("/portal/deliveries", "Deliveries"),
+    ]
 
     /// The layout's values: title, navigation, the CSRF token for the sign-out form, the role.
     func page(_ context: ConsoleContext, title: String, current: String) throws -> [String: Any] {

@@ -27,6 +27,8 @@ struct DatabaseGauges: Sendable {
             gauge("poll_lag_seconds", "How long the most overdue open task has waited to be looked at upstream.").set(to: read.pollLagSeconds)
             gauge("callback_outbox_backlog", "Tenant callbacks not yet delivered nor given up.").set(to: Double(read.outboxBacklog))
             gauge("callback_outbox_lag_seconds", "How long the most overdue tenant callback has waited.").set(to: read.outboxLagSeconds)
+            gauge("delivery_backlog_age_seconds", "Age of the oldest delivery (callback or event) not yet delivered nor given up.")
+                .set(to: read.outboxAgeSeconds)
             databaseUp.set(to: 1)
         } catch {
             databaseUp.set(to: 0)

@@ -9,6 +9,11 @@ extension GatewayMetrics {
         Name.upstreamDuration: "Time of one upstream call, by operation.",
         Name.settlements: "Settlement attempts, by the task's end state and result (settled, late_charged, already_ended).",
         CallbackMetrics.name: "Tenant callback deliveries, by outcome: sent, failed (will be retried), given_up (listed by /admin/v1/tenants/{id}/deliveries).",
+        CallbackMetrics.byKindName: "Deliveries by kind (callback: a task's callback_url; event: events_url and operator webhook endpoints) and outcome: sent, failed (will be retried), given_up.",
+        ChannelName.requests: "Calls to each upstream channel, by channel id, operation (create, query) and outcome.",
+        ChannelName.failures: "Failed calls to each upstream channel, by channel id, operation and kind (not_sent, rate_limited, auth, uncertain, unavailable).",
+        ChannelName.circuit: "Each upstream channel's circuit: 0 closed, 1 open (skipped for 30 s after 5 failed submissions), 2 half-open (one probe).",
+        ChannelName.duration: "Time of one call to an upstream channel, by channel id and operation.",
     ]
 
     static func help(for label: String) -> String {

@@ -51,12 +51,18 @@ enum RouteTable {
         "GET /admin/v1/tenants/{id}/ledger": ["kind", "from", "to", "limit", "cursor"],
         "GET /admin/v1/reports/usage": ["from", "to", "group_by", "tenant_id", "key_id"],
         "GET /admin/v1/reports/usage.csv": ["from", "to", "tenant_id"],
-        "GET /admin/v1/reconcile": [],
+        "GET /admin/v1/reconcile": ["full"],
         "GET /admin/v1/audit": ["limit", "cursor", "resource_id"],
         // callback deliveries (docs/security.md)
         "GET /admin/v1/tenants/{id}/deliveries": list,
         "POST /admin/v1/deliveries/{id}/retry": [],
-        // the web console and portal (HTML; their own error pages, so no query policy of the API families)
+        // upstream channels (docs/channels.md)
+        "POST /admin/v1/channels": [],
+        "GET /admin/v1/channels": [],
+        "GET /admin/v1/channels/{id}": [],
+        "PATCH /admin/v1/channels/{id}": [],
+        "DELETE /admin/v1/channels/{id}": [],
+        // the web console and portal (HTML: ConsoleQueryPolicy answers a parameter not listed with a 400 page)
         "GET /console/style.css": [], "GET /console/login": [], "POST /console/login": [], "POST /console/logout": [],
         "GET /console/": [], "GET /console/tenants": ["cursor"], "POST /console/tenants": [],
         "GET /console/tenants/{id}": [], "POST /console/tenants/{id}": [], "POST /console/tenants/{id}/credits": [],
@@ -67,9 +73,22 @@ enum RouteTable {
         "GET /console/reconcile": [], "GET /console/audit": ["cursor"],
         "GET /portal/style.css": [], "GET /portal/login": [], "POST /portal/login": [], "POST /portal/logout": [],
         "GET /portal/": [], "GET /portal/tasks": ["status", "from", "to", "cursor"],
+        // the console's rate cards, grants, budgets and deliveries; the portal's statements and deliveries
+        "POST /console/tenants/{id}/pricing/multiplier": [], "POST /console/tenants/{id}/pricing/rows": [],
+        "POST /console/tenants/{id}/pricing/rows/remove": [], "POST /console/tenants/{id}/pricing/reset": [],
+        "POST /console/tenants/{id}/grants": [], "POST /console/grants/{id}/void": [], "POST /console/tenants/{id}/budgets": [],
+        "GET /console/tenants/{id}/deliveries": ["cursor"], "POST /console/deliveries/{id}/retry": [],
+        "GET /portal/statements": [], "GET /portal/statements/{month}": [], "GET /portal/deliveries": ["cursor"],
         "GET /admin/v1/tenants/{id}/statements/{month}": [],
         "POST /admin/v1/periods/{month}/close": [],
         "GET /admin/v1/periods/{month}": [],
+        // events and operator webhook endpoints (docs/events.md)
+        "POST /admin/v1/webhook-endpoints": [],
+        "GET /admin/v1/webhook-endpoints": [],
+        "GET /admin/v1/webhook-endpoints/{id}": [],
+        "DELETE /admin/v1/webhook-endpoints/{id}": [],
+        "GET /admin/v1/events": ["tenant_id", "type", "from", "to", "limit", "cursor"],
+        "POST /admin/v1/tenants/{id}/webhook-secret": [],
         // cost, margin and upstream bills (docs/channels.md)
         "GET /admin/v1/reports/margin": ["from", "to", "group_by", "tenant_id", "channel_id"],
         "GET /admin/v1/reports/margin.csv": ["from", "to", "group_by", "tenant_id", "channel_id"],

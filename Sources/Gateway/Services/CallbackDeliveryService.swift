@@ -89,7 +89,7 @@ public struct CallbackDeliveryService: Service {
             let status = try await send(delivery, host: host, address: address)
             if (200..<300).contains(status) {
                 try await outbox.markDelivered(delivery.id, status: status)
-                CallbackMetrics.sent()
+                CallbackMetrics.sent(kind: delivery.kind)
             } else {
                 await failed(delivery, status: status, error: (300..<400).contains(status) ? "HTTP \(status): redirects are not followed" : "HTTP \(status)")
             }
@@ -115,7 +115,7 @@ public struct CallbackDeliveryService: Service {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "webhook-id", value: delivery.messageID)
             request.headers.add(name: "webhook-timestamp", value: timestamp)
-            request.headers.add(name: "webhook-signature", value: Self.signature(secret: delivery.secret, id: delivery.messageID, timestamp: timestamp, body: body))
+            request.headers.add(name: "webhook-signature", value: Self.signatures(delivery, timestamp: timestamp, body: body))
             request.body = .bytes(ByteBuffer(bytes: body))
             let response = try await client.execute(request, timeout: .seconds(attemptTimeout.components.seconds))
             _ = try? await response.body.collect(upTo: 64 * 1024)
@@ -128,20 +128,29 @@ public struct CallbackDeliveryService: Service {
     }
 
     private func failed(_ delivery: CallbackDelivery, status: Int?, error: String) async {
-        let metadata: Logger.Metadata = ["task_id": "\(delivery.taskID.uuidString.lowercased())", "delivery_id": "\(delivery.id)",
-                                         "attempt": "\(delivery.attempts)", "error": "\(error)"]
+        var metadata: Logger.Metadata = ["tenant_id": "\(delivery.tenantID.uuidString.lowercased())", "delivery_id": "\(delivery.id)",
+                                         "kind": "\(delivery.kind)", "attempt": "\(delivery.attempts)", "error": "\(error)"]
+        if let taskID = delivery.taskID { metadata["task_id"] = "\(taskID.uuidString.lowercased())" }
         let permanent = error.hasPrefix("refused:")
         do {
             if try await outbox.markFailed(delivery.id, attempts: delivery.attempts, status: status, error: error, permanent: permanent) {
                 logger.warning("callback delivery given up", metadata: metadata)
-                CallbackMetrics.gaveUp()
+                CallbackMetrics.gaveUp(kind: delivery.kind)
             } else {
                 logger.info("callback delivery failed; will retry", metadata: metadata)
-                CallbackMetrics.failed()
+                CallbackMetrics.failed(kind: delivery.kind)
             }
         } catch {
             logger.warning("callback outbox unavailable", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The `webhook-signature` value: the current secret's signature, and for 24 h after a rotation the
+    /// previous secret's beside it, space-separated (docs/events.md).
+    static func signatures(_ delivery: CallbackDelivery, timestamp: String, body: Data) -> String {
+        let current = signature(secret: delivery.secret, id: delivery.messageID, timestamp: timestamp, body: body)
+        guard let previous = delivery.previousSecret, previous != delivery.secret else { return current }
+        return current + " " + signature(secret: previous, id: delivery.messageID, timestamp: timestamp, body: body)
     }
 
     /// `v1,` + base64(HMAC-SHA256(secret, "id.timestamp.body")); the secret is `whsec_` + base64 key bytes.

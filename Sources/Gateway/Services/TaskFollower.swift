@@ -8,25 +8,31 @@ import Logging
 /// `TaskSubmitter`, `TaskSettler`), so they cannot disagree.
 public struct TaskFollower: Sendable {
     let tasks: TaskStore
-    let upstream: UpstreamClient
+    let channels: UpstreamRouting
     let config: GatewayConfig
     let logger: Logger
     public let settler: TaskSettler
     public let submitter: TaskSubmitter
 
-    public init(tasks: TaskStore, prices: PriceBookStore, upstream: UpstreamClient, config: GatewayConfig, logger: Logger) {
+    public init(tasks: TaskStore, prices: PriceBookStore, channels: UpstreamRouting, config: GatewayConfig, logger: Logger) {
         self.tasks = tasks
-        self.upstream = upstream
+        self.channels = channels
         self.config = config
         self.logger = logger
         settler = TaskSettler(tasks: tasks, prices: prices, logger: logger)
-        submitter = TaskSubmitter(tasks: tasks, upstream: upstream, settler: settler, config: config, logger: logger)
+        submitter = TaskSubmitter(tasks: tasks, channels: channels, settler: settler, config: config, logger: logger)
     }
 
     /// One look at a task: a leased open one (the poller's step, `owner` its lease), or an expired one
     /// the upstream announced (a success is then charged late, once).
+    /// The look goes to the channel that created the task (or was asked to), never another (docs/channels.md).
     public func follow(_ task: TaskRecord, owner: String?) async throws {
-        let answer = await upstream.query(task.endpoint, id: task.upstreamTaskID ?? task.id.uuidString.lowercased())
+        let answer: UpstreamClient.QueryOutcome
+        if let upstream = try await channels.client(forTask: task.channelID) {
+            answer = await upstream.query(task.endpoint, id: task.upstreamTaskID ?? task.id.uuidString.lowercased())
+        } else {
+            answer = .unavailable("channel \(task.channelID ?? UpstreamChannel.defaultID) cannot be called (unknown, or no OMNIMETER_UPSTREAM_URL)")
+        }
         if case .unavailable(let reason) = answer {
             logger.debug("upstream unavailable for task", metadata: task.logMetadata(["reason": "\(reason)"]))
         }
@@ -42,7 +48,8 @@ public struct TaskFollower: Sendable {
         case .expire:
             try await settler.end(task, .expired)
         case .reschedule(let delay, let state, let upstreamTaskID):
-            try await tasks.reschedule(taskID: task.id, owner: owner, after: config.seconds(delay), state: state, upstreamTaskID: upstreamTaskID)
+            try await tasks.reschedule(taskID: task.id, owner: owner, after: config.seconds(delay), state: state, upstreamTaskID: upstreamTaskID,
+                                       channelID: task.channelID ?? UpstreamChannel.defaultID)
         case .resubmit:
             _ = try await submitter.submit(task, attemptsLeft: 1)
         case .releaseNeverSent:

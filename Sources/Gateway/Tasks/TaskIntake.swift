@@ -49,8 +49,8 @@ public struct TaskIntake: Sendable {
         if key.tenantSuspended { throw KlingAPIError.tenantSuspended }
         let priced = try await price(submission.endpoint, submission.body, key: key)
         let parsed = priced.parsed
-        guard let submitter else {
-            throw KlingAPIError(status: .badGateway, code: 5000, message: "no upstream is configured (OMNIMETER_UPSTREAM_URL); nothing was reserved")
+        guard let submitter, try await submitter.canRoute(model: parsed.model) else {
+            throw KlingAPIError(status: .badGateway, code: 5000, message: "no upstream channel takes model \(parsed.model) (no enabled channel allows it and OMNIMETER_UPSTREAM_URL is unset); nothing was reserved")
         }
         if let callback = parsed.callbackURL, !config.allowPrivateCallbacks, CallbackTarget.literalHostIsPrivate(callback) {
             throw KlingAPIError.invalid("callback_url: loopback and private addresses are not allowed")

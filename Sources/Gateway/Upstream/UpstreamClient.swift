@@ -29,7 +29,9 @@ public struct UpstreamClient: Sendable {
 
     let http: HTTPClient
     let baseURL: String
-    let apiKey: String?
+    let auth: UpstreamAuth
+    /// The channel this client calls, for metrics and logs ("default": OMNIMETER_UPSTREAM_URL).
+    public let channelID: String
     let createTimeout: TimeAmount
     let queryTimeout: TimeAmount
 
@@ -51,24 +53,34 @@ public struct UpstreamClient: Sendable {
     public static let sharedHTTP = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
 
     public init(http: HTTPClient = UpstreamClient.sharedHTTP, baseURL: URL, apiKey: String?, createTimeout: TimeAmount = .seconds(30), queryTimeout: TimeAmount = .seconds(15)) {
+        self.init(http: http, baseURL: baseURL, auth: apiKey.map(UpstreamAuth.bearer) ?? .none, channelID: "default",
+                  createTimeout: createTimeout, queryTimeout: queryTimeout)
+    }
+
+    public init(http: HTTPClient = UpstreamClient.sharedHTTP, baseURL: URL, auth: UpstreamAuth, channelID: String,
+                createTimeout: TimeAmount = .seconds(30), queryTimeout: TimeAmount = .seconds(15)) {
         self.http = http
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
-        self.apiKey = apiKey
+        self.auth = auth
+        self.channelID = channelID
         self.createTimeout = createTimeout
         self.queryTimeout = queryTimeout
     }
 
     public func create(_ endpoint: OmniEndpoint, body: JSONValue) async -> CreateOutcome {
-        await GatewayMetrics.upstreamCreate { await sendCreate(endpoint, body: body) }
+        let started = ContinuousClock.now
+        let outcome = await GatewayMetrics.upstreamCreate { await sendCreate(endpoint, body: body) }
+        GatewayMetrics.channelCreate(channelID, outcome, since: started)
+        return outcome
     }
 
     func sendCreate(_ endpoint: OmniEndpoint, body: JSONValue) async -> CreateOutcome {
         var request = HTTPClientRequest(url: "\(baseURL)/v1/\(endpoint.path)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        if let header = await auth.header() { request.headers.add(name: "Authorization", value: header) }
         request.body = .bytes(ByteBuffer(bytes: body.encodedData()))
         let status: Int
         let envelope: JSONValue?
@@ -92,14 +104,17 @@ public struct UpstreamClient: Sendable {
     }
 
     public func query(_ endpoint: OmniEndpoint, id: String) async -> QueryOutcome {
-        await GatewayMetrics.upstreamQuery { await sendQuery(endpoint, id: id) }
+        let started = ContinuousClock.now
+        let outcome = await GatewayMetrics.upstreamQuery { await sendQuery(endpoint, id: id) }
+        GatewayMetrics.channelQuery(channelID, outcome, since: started)
+        return outcome
     }
 
     func sendQuery(_ endpoint: OmniEndpoint, id: String) async -> QueryOutcome {
         let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id
         var request = HTTPClientRequest(url: "\(baseURL)/v1/\(endpoint.path)/\(escaped)")
         request.method = .GET
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        if let header = await auth.header() { request.headers.add(name: "Authorization", value: header) }
         do {
             let (status, envelope) = try await send(request, timeout: queryTimeout)
             let code = envelope?["code"]?.int64Value

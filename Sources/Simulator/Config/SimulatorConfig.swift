@@ -4,6 +4,9 @@ public struct SimulatorConfig: Sendable {
     /// When set, the bearer token must equal it (else 401, code 1002).
     /// When nil, any token is accepted and each token is its own account.
     public var apiKey: String?
+    /// Kling AK/SK accounts, access key → secret key. When set, requests must carry a Kling JWT
+    /// (HS256) signed with one of them (else 401), and `apiKey` is not used.
+    public var jwtKeys: [String: String] = [:]
     /// A task turns from submitted to processing this long after creation.
     public var processingAfter: Duration
     /// A task ends (succeed or failed) this long after creation.

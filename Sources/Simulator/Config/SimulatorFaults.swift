@@ -5,6 +5,8 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var submitDelay: Duration
     /// Answer a create 500 (code 5000) and create nothing.
     public var submitErrorRate: Double
+    /// Answer a create 429 (code 1302, rate limit) and create nothing.
+    public var submitRateLimitRate: Double = 0
     /// Refuse a valid create 400 (code 1301, content safety) and create nothing.
     public var submitRefusalRate: Double
     /// Create the task, then lose the answer: 504 (code 5002), or a dropped

@@ -2,8 +2,15 @@ import Foundation
 import Hummingbird
 
 /// `Authorization: Bearer <token>`: the token is the account. With an API key
-/// configured only that token is accepted.
+/// configured only that token is accepted; with AK/SK keys configured only a Kling JWT signed with
+/// one of them, and its access key is the account.
 enum BearerToken {
+    static func account(_ request: Request, config: SimulatorConfig) throws(SimulatorError) -> String {
+        let token = try account(request, apiKey: config.jwtKeys.isEmpty ? config.apiKey : nil)
+        guard !config.jwtKeys.isEmpty else { return token }
+        return try KlingJWTCheck(keys: config.jwtKeys).verify(token).issuer
+    }
+
     static func account(_ request: Request, apiKey: String?) throws(SimulatorError) -> String {
         guard let header = request.headers[.authorization] else { throw .missingToken }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)

@@ -21,6 +21,8 @@ struct SimulatorError: Error, Sendable {
 
     static let missingToken = SimulatorError(status: .unauthorized, code: 1000, message: "authorization is empty: send Authorization: Bearer <token>")
     static let wrongToken = SimulatorError(status: .unauthorized, code: 1002, message: "authorization is invalid")
+    static let expiredToken = SimulatorError(status: .unauthorized, code: 1004, message: "authorization has expired or is not yet valid")
+    static let submitRateLimited = SimulatorError(status: .tooManyRequests, code: 1302, message: "too many requests (simulated: submit_429_rate; nothing was created)")
     static let taskNotFound = SimulatorError(status: .notFound, code: 1203, message: "task not found")
     static let submitFailed = SimulatorError(status: .internalServerError, code: 5000, message: "internal error (simulated: submit_error_rate)")
     static let contentRefused = SimulatorError(status: .badRequest, code: 1301, message: "the content failed the safety check (simulated: submit_refusal_rate)")

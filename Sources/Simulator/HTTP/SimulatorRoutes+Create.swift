@@ -8,13 +8,17 @@ extension SimulatorRoutes {
     /// order a real failure would: a slow or failing front end first, then
     /// validation, a content refusal, and last an answer lost after the task exists.
     func create(_ kind: SimulatedKind, request: Request, context: SimulatorContext) async throws -> Response {
-        let account = try BearerToken.account(request, apiKey: config.apiKey)
+        let account = try await authenticate(request)
         await store.count(.create)
         let faults = await store.faults
         if faults.submitDelay > .zero { try await Task.sleep(for: faults.submitDelay) }
         if await store.draw(faults.submitErrorRate) {
             Self.logFault("submit_error", context)
             throw SimulatorError.submitFailed
+        }
+        if await store.draw(faults.submitRateLimitRate) {
+            Self.logFault("submit_429", context)
+            throw SimulatorError.submitRateLimited
         }
 
         var request = request

@@ -9,7 +9,7 @@ extension SimulatorRoutes {
 
     /// `GET …/omni-video/{id}`: `id` is the task_id or the account's external_task_id.
     func query(_ kind: SimulatedKind, request: Request, context: SimulatorContext) async throws -> Response {
-        let account = try BearerToken.account(request, apiKey: config.apiKey)
+        let account = try await authenticate(request)
         await store.count(.query)
         try await applyQueryFaults(context)
         let id = try context.parameters.require("id")
@@ -19,7 +19,7 @@ extension SimulatorRoutes {
 
     /// `GET …/omni-video?pageNum=&pageSize=`: the account's tasks, newest first.
     func list(_ kind: SimulatedKind, request: Request, context: SimulatorContext) async throws -> Response {
-        let account = try BearerToken.account(request, apiKey: config.apiKey)
+        let account = try await authenticate(request)
         await store.count(.list)
         try await applyQueryFaults(context)
         let pageNum = try Self.pageParameter(request, "pageNum", range: Self.pageNumbers, default: 1)

@@ -26,3 +26,15 @@ struct SimulatorRoutes: Sendable {
         }
     }
 }
+
+extension SimulatorRoutes {
+    /// The caller's account, or 401 (counted).
+    func authenticate(_ request: Request) async throws -> String {
+        do {
+            return try BearerToken.account(request, config: config)
+        } catch {
+            await store.count(.authRefused)
+            throw error
+        }
+    }
+}

@@ -7,6 +7,8 @@ public struct SimulatorCounts: Sendable, Equatable {
     public var queryCalls = 0
     /// Every list request that passed authentication.
     public var listCalls = 0
+    /// Requests refused at sign-in (401): no token, a wrong key, or a JWT that does not verify.
+    public var authRefusals = 0
     /// Callbacks answered 2xx.
     public var callbacksDelivered = 0
     /// Callbacks given up after every attempt failed.

@@ -10,7 +10,7 @@ actor TaskStore {
     }
 
     enum Counter {
-        case create, query, list, callbackDelivered, callbackFailed
+        case create, query, list, callbackDelivered, callbackFailed, authRefused
     }
 
     static let promptFailureMessage = "simulated failure: the prompt asked for it (\(PromptMarkers.fail))"
@@ -52,6 +52,7 @@ actor TaskStore {
         case .list: counts.listCalls += 1
         case .callbackDelivered: counts.callbacksDelivered += 1
         case .callbackFailed: counts.callbacksFailed += 1
+        case .authRefused: counts.authRefusals += 1
         }
     }
 

@@ -1,0 +1,63 @@
+import Postgres
+
+/// The daily usage rollup against the tasks it sums (docs/money.md, "Reports").
+extension Reconciliation {
+    /// Each (day, tenant, key, model) group of the rollup beside the same group summed from the tasks,
+    /// restricted to `days` (a query of one `day` column), or every day when nil. Each day's tasks are
+    /// found through the ended_at index (LATERAL): no scan of the tasks when few days changed.
+    static func rollupOffenders(days: PostgresQuery?) -> PostgresQuery {
+        let actual: PostgresQuery
+        let rollup: PostgresQuery
+        if let days {
+            actual = "WITH days AS MATERIALIZED (" + days + """
+                ), actual AS (
+                    SELECT d.day, t.tenant_id, t.key_id, t.model, count(*) AS tasks,
+                           count(*) FILTER (WHERE t.state = 'succeeded') AS succeeded,
+                           count(*) FILTER (WHERE t.state IN ('failed', 'rejected', 'expired')) AS failed,
+                           COALESCE(sum(t.billable_seconds), 0) AS billable_seconds, COALESCE(sum(t.images), 0) AS images,
+                           sum(t.charged_micros) AS charged, sum(t.late_charged_micros) AS late_charged
+                    FROM days d
+                    CROSS JOIN LATERAL (
+                        SELECT * FROM tasks
+                        WHERE ended_at >= (d.day::timestamp AT TIME ZONE 'UTC') AND ended_at < ((d.day + 1)::timestamp AT TIME ZONE 'UTC')
+                    ) t
+                    GROUP BY 1, 2, 3, 4
+                )
+                """
+            rollup = "(SELECT * FROM usage_daily WHERE day IN (SELECT day FROM days))"
+        } else {
+            actual = """
+                WITH actual AS (
+                    SELECT (ended_at AT TIME ZONE 'UTC')::date AS day, tenant_id, key_id, model, count(*) AS tasks,
+                           count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
+                           count(*) FILTER (WHERE state IN ('failed', 'rejected', 'expired')) AS failed,
+                           COALESCE(sum(billable_seconds), 0) AS billable_seconds, COALESCE(sum(images), 0) AS images,
+                           sum(charged_micros) AS charged, sum(late_charged_micros) AS late_charged
+                    FROM tasks WHERE ended_at IS NOT NULL
+                    GROUP BY 1, 2, 3, 4
+                )
+                """
+            rollup = "usage_daily"
+        }
+        return actual + "\n" + """
+            SELECT format('usage_daily %s tenant %s key %s model %s: tasks %s, succeeded %s, failed %s, seconds %s, images %s, charged %s, late charged %s; tasks %s, %s, %s, %s, %s, %s, %s',
+                          COALESCE(u.day, a.day), COALESCE(u.tenant_id, a.tenant_id), COALESCE(u.key_id, a.key_id), COALESCE(u.model, a.model),
+                          COALESCE(u.tasks, 0), COALESCE(u.succeeded, 0), COALESCE(u.failed, 0), COALESCE(u.billable_seconds, 0),
+                          COALESCE(u.images, 0), COALESCE(u.charged_micros, 0), COALESCE(u.late_charged_micros, 0),
+                          COALESCE(a.tasks, 0), COALESCE(a.succeeded, 0), COALESCE(a.failed, 0), COALESCE(a.billable_seconds, 0),
+                          COALESCE(a.images, 0), COALESCE(a.charged, 0), COALESCE(a.late_charged, 0)) AS example
+            FROM
+            """ + " " + rollup + " " + """
+            u
+            FULL JOIN actual a ON a.day = u.day AND a.tenant_id = u.tenant_id AND a.key_id = u.key_id AND a.model = u.model
+            WHERE (COALESCE(u.tasks, 0), COALESCE(u.succeeded, 0), COALESCE(u.failed, 0), COALESCE(u.billable_seconds, 0),
+                   COALESCE(u.images, 0), COALESCE(u.charged_micros, 0), COALESCE(u.late_charged_micros, 0))
+                  <> (COALESCE(a.tasks, 0), COALESCE(a.succeeded, 0), COALESCE(a.failed, 0), COALESCE(a.billable_seconds, 0),
+                      COALESCE(a.images, 0), COALESCE(a.charged, 0), COALESCE(a.late_charged, 0))
+            """
+    }
+
+    static let rollupChecks: [Check] = [
+        Check(name: "usage_daily_matches_tasks", offenders: rollupOffenders(days: nil)),
+    ]
+}

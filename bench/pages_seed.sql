@@ -1,0 +1,99 @@
+-- The console/portal page benchmark's data (bench/pages.sh): :tasks tasks over the 60 days up to now,
+-- 100 tenants with 5 keys each, a charge ledger row per charged task, cached balances, daily and
+-- monthly charge totals, some deliveries, grants and audit rows, all consistent. Small and fast on
+-- purpose (generate_series, secondary indexes built after the load); the reports' 10 M seeder is another.
+--   psql -v tasks=1000000 -f bench/pages_seed.sql
+SET synchronous_commit = off;
+SET maintenance_work_mem = '256MB';
+CREATE TEMP TABLE saved_indexes AS
+  SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition
+  FROM pg_index WHERE indrelid IN ('tasks'::regclass, 'ledger_entries'::regclass) AND NOT indisprimary;
+DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT name FROM saved_indexes LOOP EXECUTE 'DROP INDEX ' || r.name; END LOOP;
+END $$;
+
+-- tenants 0..99 (tenant 0 has day and month budgets), created 90 days ago; key k belongs to tenant k % 100.
+-- Key 0's secret is omk_pagesbench0 (pages.sh signs in to the portal with it).
+INSERT INTO tenants (id, name, created_at, day_budget_micros, monthly_budget_micros)
+SELECT md5('pages-tenant' || t)::uuid, 'Pages tenant ' || t, now() - interval '90 days',
+       CASE WHEN t = 0 THEN 900000000 END, CASE WHEN t = 0 THEN 90000000000 END
+FROM generate_series(0, 99) t;
+INSERT INTO api_keys (id, tenant_id, name, prefix, secret_hash, created_at)
+SELECT md5('pages-key' || k)::uuid, md5('pages-tenant' || (k % 100))::uuid, 'key ' || k, 'omk_pagesben',
+       sha256(('omk_pagesbench' || k)::bytea), now() - interval '90 days'
+FROM generate_series(0, 499) k;
+
+-- one task every (60 days / :tasks) up to now; of every 20: one failed, one expired, the rest succeeded;
+-- the newest 200 are still processing
+INSERT INTO tasks (id, tenant_id, key_id, endpoint, model, mode, resolution, price_version, price_request, request_body,
+                   upstream_task_id, state, reserved_micros, charged_micros, released_micros, billable_seconds, images,
+                   created_at, submitted_at, ended_at, updated_at)
+SELECT md5('pages-task' || i)::uuid, md5('pages-tenant' || (i % 500 % 100))::uuid, md5('pages-key' || (i % 500))::uuid,
+       CASE WHEN i % 3 = 2 THEN 'omni-image' ELSE 'omni-video' END,
+       CASE i % 3 WHEN 0 THEN 'kling-video-o1' WHEN 1 THEN 'kling-v3-omni' ELSE 'kling-image-o1' END,
+       CASE i % 3 WHEN 0 THEN 'pro' WHEN 1 THEN 'std' END, CASE WHEN i % 3 = 2 THEN '1k' END,
+       (SELECT max(version) FROM price_books), '{}'::jsonb, '{"prompt":"a fox in the snow"}'::jsonb, 'up-' || i,
+       state, reserved, CASE WHEN state = 'succeeded' THEN reserved ELSE 0 END,
+       CASE WHEN state IN ('failed', 'expired') THEN reserved ELSE 0 END,
+       CASE WHEN state = 'succeeded' AND i % 3 <> 2 THEN 5 END, CASE WHEN state = 'succeeded' AND i % 3 = 2 THEN 2 END,
+       created, created + interval '1 second', CASE WHEN state <> 'processing' THEN created + interval '90 seconds' END, created
+FROM (
+  SELECT i, now() - interval '60 days' + (i::float8 / :tasks) * interval '60 days' - interval '2 minutes' AS created,
+         CASE i % 3 WHEN 0 THEN 560000 WHEN 1 THEN 420000 ELSE 56000 END::bigint AS reserved,
+         CASE WHEN i >= :tasks - 200 THEN 'processing' WHEN i % 20 = 0 THEN 'failed' WHEN i % 20 = 1 THEN 'expired'
+              ELSE 'succeeded' END AS state
+  FROM generate_series(0, :tasks - 1) i
+) base;
+
+INSERT INTO ledger_entries (tenant_id, kind, amount_micros, reason, actor, created_at)
+SELECT id, 'credit', 100000000000000, 'bench', 'bench', now() - interval '90 days' FROM tenants;
+INSERT INTO ledger_entries (tenant_id, key_id, task_id, kind, amount_micros, created_at)
+SELECT tenant_id, key_id, id, 'charge', charged_micros, ended_at FROM tasks WHERE charged_micros > 0;
+
+UPDATE tenants t SET credits_micros = 100000000000000, charged_micros = s.charged, reserved_micros = s.reserved
+FROM (SELECT tenant_id, sum(charged_micros) AS charged, sum(reserved_micros) FILTER (WHERE state = 'processing') AS reserved
+      FROM tasks GROUP BY tenant_id) s
+WHERE s.tenant_id = t.id;
+UPDATE tenants SET reserved_micros = 0 WHERE reserved_micros IS NULL;
+UPDATE api_keys k SET charged_micros = s.charged, reserved_micros = COALESCE(s.reserved, 0)
+FROM (SELECT key_id, sum(charged_micros) AS charged, sum(reserved_micros) FILTER (WHERE state = 'processing') AS reserved
+      FROM tasks GROUP BY key_id) s
+WHERE s.key_id = k.id;
+INSERT INTO daily_charges (subject_id, day, charged_micros)
+SELECT subject, (e.created_at AT TIME ZONE 'UTC')::date, sum(e.amount_micros)
+FROM ledger_entries e, LATERAL (VALUES (e.tenant_id), (e.key_id)) AS s (subject)
+WHERE e.kind = 'charge' AND subject IS NOT NULL GROUP BY 1, 2;
+INSERT INTO monthly_charges (subject_id, month, charged_micros)
+SELECT subject, date_trunc('month', e.created_at AT TIME ZONE 'UTC')::date, sum(e.amount_micros)
+FROM ledger_entries e, LATERAL (VALUES (e.tenant_id), (e.key_id)) AS s (subject)
+WHERE e.kind = 'charge' AND subject IS NOT NULL GROUP BY 1, 2;
+
+-- a callback delivery for one task in 100 (one in ten of them given up), and a few audit rows
+INSERT INTO callback_outbox (tenant_id, task_id, url, payload, attempts, last_status, last_error, delivered_at, gave_up_at, next_attempt_at, created_at)
+SELECT tenant_id, id, 'https://hooks.example/omnimeter', '{}'::jsonb, CASE WHEN n % 10 = 0 THEN 8 ELSE 1 END,
+       CASE WHEN n % 10 = 0 THEN 503 ELSE 200 END, CASE WHEN n % 10 = 0 THEN 'HTTP 503' END,
+       CASE WHEN n % 10 <> 0 THEN ended_at + interval '1 second' END, CASE WHEN n % 10 = 0 THEN ended_at + interval '1 hour' END,
+       ended_at, ended_at
+FROM (SELECT t.*, row_number() OVER () AS n FROM tasks t WHERE t.ended_at IS NOT NULL AND hashtext(t.id::text) % 100 = 0) picked;
+INSERT INTO audit_log (actor, action, resource_type, resource_id, after, created_at)
+SELECT 'bench', 'tenant.update', 'tenant', md5('pages-tenant' || (a % 100))::uuid::text, '{}'::jsonb, now() - a * interval '1 minute'
+FROM generate_series(1, 5000) a;
+
+-- the usage report's daily rollup, where the schema has one (its migration backfilled an empty table)
+DO $$ BEGIN
+  IF to_regclass('usage_daily') IS NOT NULL THEN
+    EXECUTE $q$
+      INSERT INTO usage_daily (day, tenant_id, key_id, model, tasks, succeeded, failed, billable_seconds, images,
+                               charged_micros, late_charged_micros)
+      SELECT (ended_at AT TIME ZONE 'UTC')::date, tenant_id, key_id, model, count(*),
+             count(*) FILTER (WHERE state = 'succeeded'), count(*) FILTER (WHERE state IN ('failed', 'rejected', 'expired')),
+             COALESCE(sum(billable_seconds), 0), COALESCE(sum(images), 0), sum(charged_micros), sum(late_charged_micros)
+      FROM tasks WHERE ended_at IS NOT NULL GROUP BY 1, 2, 3, 4
+    $q$;
+  END IF;
+END $$;
+
+DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT definition FROM saved_indexes LOOP EXECUTE r.definition; END LOOP;
+END $$;
+VACUUM ANALYZE;
