@@ -1,14 +1,17 @@
 import Accounting
 import Hummingbird
+import NIOCore
 
 /// The request context of admin routes: the gateway's, plus who is calling, which
 /// AdminAuthMiddleware sets before any route runs.
 public struct AdminContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
+    public let channel: any Channel
     public var principal: AdminPrincipal?
 
     public init(context: GatewayContext) throws {
         coreContext = context.coreContext
+        channel = context.channel
         principal = nil
     }
 
@@ -27,3 +30,5 @@ public struct AdminContext: ChildRequestContext {
         return principal
     }
 }
+
+extension AdminContext: ConnectionRequestContext {}

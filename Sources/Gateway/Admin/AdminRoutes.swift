@@ -10,19 +10,17 @@ struct AdminRoutes: Sendable {
     let authenticator: AdminAuthenticator
     /// OMNIMETER_ALLOW_PRIVATE_CALLBACKS: whether a tenant callback_url may name a private address.
     let allowPrivateCallbacks: Bool
-    /// OMNIMETER_MAX_EXPORTS: CSV exports at once.
-    let maxExports: Int
-    let exportStallTimeout: Duration
+    /// Reports and the CSV export, whose gate (OMNIMETER_MAX_EXPORTS at once) the console shares.
+    let reports: ReportRoutes
     /// The upstream channels (`/admin/v1/channels`); their routing cache is refreshed after each change.
     var channels: UpstreamRouting?
 
-    init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, channels: UpstreamRouting? = nil) {
+    init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, channels: UpstreamRouting? = nil, reports: ReportRoutes? = nil) {
         self.channels = channels
         self.pool = pool
         self.allowPrivateCallbacks = config.allowPrivateCallbacks
-        self.maxExports = config.maxExports
-        self.exportStallTimeout = config.exportStallTimeout
         self.readPool = readPool ?? pool
+        self.reports = reports ?? ReportRoutes(pool: pool, readPool: readPool, maxExports: config.maxExports, stallTimeout: config.exportStallTimeout)
         self.authenticator = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)
     }
 
@@ -38,7 +36,7 @@ struct AdminRoutes: Sendable {
         registerAudit(on: admin)
         registerDeliveries(on: admin)
         AdminStatementRoutes(pool: pool).register(on: admin) // statements (both roles read), closing periods (admin)
-        ReportRoutes(pool: pool, readPool: readPool, maxExports: maxExports, stallTimeout: exportStallTimeout).register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
+        reports.register(on: admin) // tasks, ledger, reports, exports, reconcile: both roles read
         AccountRoute(pool: pool).register(on: router)
         registerEvents(on: admin) // webhook endpoints, events, webhook secret rotation (docs/events.md)
         registerChannels(on: admin)

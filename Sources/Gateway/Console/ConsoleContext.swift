@@ -1,10 +1,12 @@
 import Accounting
 import Hummingbird
+import NIOCore
 
 /// The request context of signed-in console and portal pages: the gateway's, plus the session that
 /// ConsoleSessionMiddleware found and, on a POST, the form it read and checked.
 public struct ConsoleContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
+    public let channel: any Channel
     public var session: ConsoleSession?
     /// The session id from the cookie; the CSRF token is derived from it.
     var secret = ""
@@ -12,6 +14,7 @@ public struct ConsoleContext: ChildRequestContext {
 
     public init(context: GatewayContext) throws {
         coreContext = context.coreContext
+        channel = context.channel
         session = nil
     }
 
@@ -31,3 +34,5 @@ public struct ConsoleContext: ChildRequestContext {
 
     var csrf: String { ConsoleCSRF.token(for: secret) }
 }
+
+extension ConsoleContext: ConnectionRequestContext {}

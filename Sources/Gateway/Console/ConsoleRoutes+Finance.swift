@@ -51,7 +51,7 @@ extension ConsoleRoutes {
 
         // the admin API's own CSV export, streamed, for a browser that holds a console session
         console.get("reports/usage.csv") { request, context -> Response in
-            try await ReportRoutes(pool: pool).usageCSV(request, logger: context.logger)
+            try await reports.usageCSV(request, logger: context.logger, connection: context.channel)
         }
 
         console.get("reconcile") { _, context -> Response in

@@ -13,10 +13,13 @@ public struct ConsoleRoutes: Sendable {
     let admins: AdminAuthenticator
     let keys: KeyAuthenticator
     let pages = ConsolePages.shared
+    /// The admin API's report routes: the console's CSV download shares their export gate.
+    let reports: ReportRoutes
 
-    public init(config: GatewayConfig, pool: PostgresPool) {
+    public init(config: GatewayConfig, pool: PostgresPool, reports: ReportRoutes) {
         self.config = config
         self.pool = pool
+        self.reports = reports
         sessions = ConsoleSessionStore(pool: pool, bootstrapToken: config.adminToken)
         cookies = ConsoleCookies(config: config)
         admins = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)

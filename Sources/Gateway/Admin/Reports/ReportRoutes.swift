@@ -2,6 +2,7 @@ import Accounting
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Postgres
 
 /// The read-only finance routes: usage report and CSV export, task and ledger listings, reconcile.
@@ -25,7 +26,9 @@ public struct ReportRoutes: Sendable {
 
     public func register<Context: RequestContext>(on group: RouterGroup<Context>) {
         group.get("reports/usage") { request, _ in try await usage(request) }
-        group.get("reports/usage.csv") { request, context in try await usageCSV(request, logger: context.logger) }
+        group.get("reports/usage.csv") { request, context in
+            try await usageCSV(request, logger: context.logger, connection: (context as? any ConnectionRequestContext)?.channel)
+        }
         group.get("tasks") { request, _ in try await tasks(request) }
         group.get("tasks/{id}") { _, context in try await task(context.parameters.get("id") ?? "") }
         group.get("tenants/{id}/ledger") { request, context in try await ledger(request, tenant: context.parameters.get("id") ?? "") }
@@ -59,8 +62,9 @@ public struct ReportRoutes: Sendable {
     /// Streams the CSV straight from PostgreSQL's COPY: constant memory whatever the period.
     /// Parameters are checked first, so a bad request is a 400 body, never a broken download. At most
     /// `maxExports` run at once (429 `busy` beyond); one whose client stops reading for `stallTimeout`
-    /// is aborted, which drops its database session.
-    func usageCSV(_ request: Request, logger: Logger) async throws -> Response {
+    /// is aborted: its connection is closed (which fails the write it waits in, whatever it waits on)
+    /// and its database session dropped. The console's download goes through here too, one gate for both.
+    func usageCSV(_ request: Request, logger: Logger, connection: (any Channel)?) async throws -> Response {
         let parameters = ReportParameters(request)
         let period = try parameters.period()
         let tenantID = try parameters.uuid("tenant_id")
@@ -101,6 +105,8 @@ public struct ReportRoutes: Sendable {
                         while progress.idle < stallTimeout {
                             try await Task.sleep(for: min(.seconds(1), stallTimeout / 4))
                         }
+                        // not only cancellation: a closed channel fails the pending write at once
+                        connection?.close(promise: nil)
                         throw ExportStalled(after: stallTimeout)
                     }
                     try await group.next()
