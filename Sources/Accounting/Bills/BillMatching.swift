@@ -16,21 +16,22 @@ public enum BillMatching {
             var item = BillLineItem(line: line.line, upstreamTaskID: line.upstreamTaskID, billedMicros: line.billedMicros,
                                     taskID: task.id, tenantID: task.tenantID, state: task.state.rawValue,
                                     costMicros: task.costMicros, chargedMicros: task.chargedMicros)
-            if seen.insert(task.upstreamTaskID).inserted {
+            let first = seen.insert(task.upstreamTaskID).inserted
+            if first {
                 let (cost, overflow) = result.costMicros.addingReportingOverflow(task.costMicros ?? 0)
                 guard !overflow else { throw .invalid("line \(line.line): the recorded costs do not fit in 64-bit micros") }
                 result.costMicros = cost
-                if task.costMicros != line.billedMicros {
-                    item.reason = "amount"
-                    result.amountMismatch.append(item)
-                    item.reason = nil
-                }
-            } else {
+            }
+            // each matched line in at most one list: a bill for a released task is that, whatever its amount
+            if task.released {
+                result.billedButReleased.append(item)
+            } else if !first {
                 item.reason = "duplicate"
                 result.amountMismatch.append(item)
-                item.reason = nil
+            } else if task.costMicros != line.billedMicros {
+                item.reason = "amount"
+                result.amountMismatch.append(item)
             }
-            if task.released { result.billedButReleased.append(item) }
         }
         return result
     }
