@@ -9,7 +9,7 @@ public enum CallbackOutbox {
     /// and as a `task.updated` event.
     static func enqueue(_ task: TaskRecord, on connection: PostgresConnection) async throws {
         let payload = PostgresJSON(data: task.klingData().encodedData())
-        try await connection.execute("""
+        try await connection.later("""
             INSERT INTO callback_outbox (tenant_id, task_id, url, payload)
             SELECT t.id, \(task.id), COALESCE(\(task.callbackURL), t.callback_url), \(payload)
             FROM tenants t

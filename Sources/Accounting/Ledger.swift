@@ -10,12 +10,26 @@ import Postgres
 public enum Ledger {
     @discardableResult
     public static func append(_ entry: LedgerEntry, on connection: PostgresConnection) async throws -> Int64 {
+        let row = try await connection.queryFirst(statement(entry))
+        guard let row, try row.decode(Int64.self, "tenants") == 1 else {
+            throw PostgresError(.usage, message: "ledger entry for unknown tenant \(entry.tenantID)")
+        }
+        return try row.decode(Int64.self, "id")
+    }
+
+    /// `append` queued to go with the transaction's next round trip (often its COMMIT), for callers that
+    /// hold the tenant's row lock: the tenant it updates is then known to exist, so no answer is read.
+    static func appendLater(_ entry: LedgerEntry, on connection: PostgresConnection) async throws {
+        try await connection.later(statement(entry))
+    }
+
+    static func statement(_ entry: LedgerEntry) -> PostgresQuery {
         precondition(entry.kind == .adjustment || entry.amountMicros >= 0, "only adjustments may be negative")
         let deltas = entry.balanceDeltas
         let charged = deltas.charged
         let granted = entry.grantedDelta
         // One round trip: the row, the caches, and this month's charge totals for tenant and key.
-        let row = try await connection.queryFirst("""
+        return """
             WITH entry AS (
                 INSERT INTO ledger_entries (tenant_id, key_id, task_id, kind, amount_micros, reason, idempotency_key, actor, grant_id)
                 VALUES (\(entry.tenantID), \(entry.keyID), \(entry.taskID), \(entry.kind.rawValue), \(entry.amountMicros),
@@ -52,10 +66,6 @@ public enum Ledger {
                 RETURNING subject_id
             )
             SELECT entry.id, (SELECT count(*) FROM tenant) AS tenants FROM entry
-            """)
-        guard let row, try row.decode(Int64.self, "tenants") == 1 else {
-            throw PostgresError(.usage, message: "ledger entry for unknown tenant \(entry.tenantID)")
-        }
-        return try row.decode(Int64.self, "id")
+            """
     }
 }

@@ -51,9 +51,8 @@ extension TaskStore {
     public func reschedule(taskID: UUID, owner: String?, after seconds: Double, state: TaskState? = nil,
                            upstreamTaskID: String? = nil, channelID: String? = nil) async throws {
         try await pool.transaction { connection in
-            guard let previous = try await connection.queryFirst(
-                "SELECT state FROM tasks WHERE id = \(taskID) FOR UPDATE")?.decode(String.self, "state") else { return }
-            guard let row = try await connection.queryFirst("""
+            // one round trip: the state before, under the row lock, then the update
+            let answers = try await connection.pipeline(["SELECT state FROM tasks WHERE id = \(taskID) FOR UPDATE", """
             UPDATE tasks SET next_poll_at = now() + make_interval(secs => \(seconds)),
                    lease_owner = NULL, lease_until = NULL, updated_at = now(),
                    state = COALESCE(\(state?.rawValue), state),
@@ -63,7 +62,8 @@ extension TaskStore {
             WHERE id = \(taskID) AND state IN \(unescaped: TaskState.openSQL)
               AND (\(owner) IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))
             RETURNING \(unescaped: TaskRecord.columns)
-            """) else { return }
+            """])
+            guard let previous = try answers[0].first?.decode(String.self, "state"), let row = answers[1].first else { return }
             let task = try TaskRecord(row: row)
             // a status change is announced to the tenant, in this same transaction
             if task.state.rawValue != previous { try await CallbackOutbox.enqueue(task, on: connection) }

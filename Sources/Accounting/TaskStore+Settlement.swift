@@ -30,20 +30,36 @@ public enum SettlementResult: Sendable {
 extension TaskStore {
     /// Ends a task exactly once. Polling, callbacks, expiry, and any number of instances all converge
     /// here; the state guard under the row lock, and the ledger's one-row-per-task-and-kind index,
-    /// make every call after the first a no-op.
+    /// make every call after the first a no-op. Two round trips: BEGIN with the locks (tenant, key, task)
+    /// and every read the decision needs, then the writes with COMMIT.
     public func settle(taskID: UUID, outcome: TaskOutcome, upstream: UpstreamSnapshot = UpstreamSnapshot()) async throws -> SettlementResult {
+        switch try await settleTransaction(taskID: taskID, outcome: outcome, upstream: upstream) {
+        case .done(let result):
+            return result
+        case .pending(let updated):
+            // the task's row as updated, answered with the COMMIT
+            guard let row = updated.rows?.first else { throw PostgresError(.usage, message: "task vanished during settlement") }
+            return .settled(try TaskRecord(row: row))
+        }
+    }
+
+    private func settleTransaction(taskID: UUID, outcome: TaskOutcome, upstream: UpstreamSnapshot) async throws -> Queued<SettlementResult> {
         try await pool.transaction { connection in
-            guard let owners = try await connection.queryFirst("SELECT tenant_id, key_id FROM tasks WHERE id = \(taskID)") else {
-                throw PostgresError(.usage, message: "no task \(taskID)")
-            }
-            let (tenantID, keyID) = try owners.decode((UUID, UUID).self)
-            // the one lock order: tenant, key, task
-            try await connection.execute("SELECT 1 FROM tenants WHERE id = \(tenantID) FOR UPDATE")
-            try await connection.execute("SELECT 1 FROM api_keys WHERE id = \(keyID) FOR UPDATE")
-            guard let row = try await connection.queryFirst("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(taskID) FOR UPDATE") else {
-                throw PostgresError(.usage, message: "no task \(taskID)")
-            }
+            // the one lock order: tenant, key, task (a task's tenant and key never change)
+            var reads: [PostgresQuery] = [
+                "SELECT id FROM tenants WHERE id = (SELECT tenant_id FROM tasks WHERE id = \(taskID)) FOR UPDATE",
+                "SELECT id FROM api_keys WHERE id = (SELECT key_id FROM tasks WHERE id = \(taskID)) FOR UPDATE",
+                "SELECT \(unescaped: TaskRecord.columns), now() AS db_now FROM tasks WHERE id = \(taskID) FOR UPDATE",
+                FundingStore.settleRead(taskID: taskID),
+                AlertEvents.settingsQuery(taskID: taskID),
+            ]
+            if case .succeeded = outcome { reads.append(TaskCost.inputsQuery(taskID: taskID)) }
+            let answers = try await connection.pipeline(reads)
+            guard answers[0].count == 1, let row = answers[2].first else { throw PostgresError(.usage, message: "no task \(taskID)") }
             let task = try TaskRecord(row: row)
+            let (tenantID, keyID) = (task.tenantID, task.keyID)
+            let alertSettings: PostgresRow?? = .some(answers[4].first)
+            let costInputs = answers.count > 5 ? answers[5].first : nil
             let resultJSON = upstream.result.map { PostgresJSON(data: $0.encodedData()) }
 
             if task.state.isOpen {
@@ -58,7 +74,7 @@ extension TaskStore {
                     images = producedImages
                 }
                 let release = task.reservedMicros - charge
-                guard let updated = try await connection.queryFirst("""
+                let updated = try await connection.later("""
                     UPDATE tasks SET state = \(outcome.state.rawValue), charged_micros = \(charge), released_micros = \(release),
                            billable_seconds = COALESCE(\(seconds), billable_seconds), images = COALESCE(\(images), images),
                            upstream_task_id = COALESCE(upstream_task_id, \(upstream.upstreamTaskID)),
@@ -68,21 +84,35 @@ extension TaskStore {
                            ended_at = now(), updated_at = now(), next_poll_at = NULL, lease_owner = NULL, lease_until = NULL
                     WHERE id = \(taskID)
                     RETURNING \(unescaped: TaskRecord.columns)
-                    """) else { throw PostgresError(.usage, message: "task vanished during settlement") }
+                    """)
+                // the row that update makes (now() is the transaction's start, read above): what the callback
+                // and the rollup are written from, in the same round trip
+                var record = task
+                record.state = outcome.state
+                record.chargedMicros = charge
+                record.releasedMicros = release
+                record.billableSeconds = seconds ?? task.billableSeconds
+                record.images = images ?? task.images
+                record.upstreamTaskID = task.upstreamTaskID ?? upstream.upstreamTaskID
+                record.upstreamStatusMessage = upstream.statusMessage ?? task.upstreamStatusMessage
+                record.upstreamResult = resultJSON ?? task.upstreamResult
+                record.finalUnitDeduction = upstream.finalUnitDeduction ?? task.finalUnitDeduction
+                record.endedAt = try row.decode(Date.self, "db_now")
+                record.updatedAt = try row.decode(Date.self, "db_now")
                 if charge > 0 {
-                    try await Ledger.append(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .charge, amountMicros: charge), on: connection)
+                    try await Ledger.appendLater(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .charge, amountMicros: charge), on: connection)
                 }
                 if release > 0 {
-                    try await Ledger.append(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .release, amountMicros: release), on: connection)
+                    try await Ledger.appendLater(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .release, amountMicros: release), on: connection)
                 }
                 // the charge taken from the holds in funding order, the rest given back where it was held
-                try await FundingStore.settle(taskID: taskID, tenantID: tenantID, charge: charge, on: connection)
-                try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
-                try await TaskCost.record(taskID: taskID, outcome: outcome, on: connection) // what the upstream costs (docs/channels.md)
-                let record = try TaskRecord(row: updated)
+                try await FundingStore.settle(taskID: taskID, tenantID: tenantID, charge: charge, rows: answers[3], on: connection)
+                try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, preread: alertSettings, on: connection)
+                // what the upstream costs (docs/channels.md)
+                try await TaskCost.record(taskID: taskID, outcome: outcome, inputs: costInputs, on: connection)
                 try await CallbackOutbox.enqueue(record, on: connection)
                 try await UsageRollup.record(record, on: connection)
-                return .settled(record)
+                return .pending(updated)
             }
 
             // A success after expiry: the hold was released already, so charge it explicitly, once.
@@ -99,18 +129,20 @@ extension TaskStore {
                     WHERE id = \(taskID)
                     RETURNING \(unescaped: TaskRecord.columns)
                     """) else { throw PostgresError(.usage, message: "task vanished during late charge") }
-                try await Ledger.append(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .lateCharge, amountMicros: amount,
-                                                    reason: "success reported after expiry"), on: connection)
-                try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
-                try await TaskCost.record(taskID: taskID, outcome: outcome, on: connection)
+                try await Ledger.appendLater(LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: taskID, kind: .lateCharge, amountMicros: amount,
+                                                         reason: "success reported after expiry"), on: connection)
+                try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, preread: alertSettings, on: connection)
+                try await TaskCost.record(taskID: taskID, outcome: outcome, inputs: costInputs, on: connection)
                 let record = try TaskRecord(row: updated)
                 try await CallbackOutbox.enqueue(record, on: connection)
                 try await UsageRollup.record(record, replacing: task, on: connection)
-                return .lateCharged(record)
+                return .done(.lateCharged(record))
             }
             // a late success the tenant was not charged for still cost the operator its usage
-            if task.state == .expired, case .succeeded = outcome { try await TaskCost.record(taskID: taskID, outcome: outcome, on: connection) }
-            return .alreadyEnded(task)
+            if task.state == .expired, case .succeeded = outcome {
+                try await TaskCost.record(taskID: taskID, outcome: outcome, inputs: costInputs, on: connection)
+            }
+            return .done(.alreadyEnded(task))
         }
     }
 }

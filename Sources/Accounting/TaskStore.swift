@@ -46,24 +46,38 @@ public struct TaskStore: Sendable {
     /// Reserves the task's upper-bound price against the tenant and the key and records the task,
     /// in one transaction, before anything goes upstream. Rows are locked tenant first, then key, so
     /// concurrent reservations on any number of instances serialize per tenant and never overdraw.
+    /// Two round trips when no limit needs counting: BEGIN with the locks and every read the decisions
+    /// need, then the writes with COMMIT.
     public func reserve(_ request: ReservationRequest) async throws -> ReservationOutcome {
+        switch try await reserveTransaction(request) {
+        case .done(let outcome):
+            return outcome
+        case .pending(let inserted):
+            // the task's row as inserted, answered with the COMMIT
+            guard let row = inserted.rows?.first else { throw PostgresError(.usage, message: "task insert returned nothing") }
+            return .reserved(try TaskRecord(row: row))
+        }
+    }
+
+    private func reserveTransaction(_ request: ReservationRequest) async throws -> Queued<ReservationOutcome> {
         let tenantID = request.key.tenantID
         let keyID = request.key.keyID
         let amount = request.reserveMicros
         precondition(amount >= 0, "a reservation is never negative")
         return try await pool.transaction { connection in
-            guard let tenant = try await connection.queryFirst("""
+            // one round trip: BEGIN, the locks in the one order (tenant, key, then its grants), and the reads
+            let reads = try await connection.pipeline(["""
                 SELECT status, credit_limit_micros, monthly_budget_micros, max_concurrent_tasks, rpm_limit,
                        credits_micros, charged_micros, reserved_micros, time_zone, day_budget_micros, week_budget_micros,
                        now() AS db_now
                 FROM tenants WHERE id = \(tenantID) FOR UPDATE
-                """) else { throw ReservationRefusal.keyNotUsable }
-            guard let key = try await connection.queryFirst("""
+                """, """
                 SELECT budget_micros, budget_period, max_concurrent_tasks, rpm_limit, charged_micros, reserved_micros,
                        day_budget_micros, week_budget_micros, month_budget_micros,
                        revoked_at IS NOT NULL OR (expires_at IS NOT NULL AND expires_at <= now()) AS unusable
                 FROM api_keys WHERE id = \(keyID) AND tenant_id = \(tenantID) FOR UPDATE
-                """) else { throw ReservationRefusal.keyNotUsable }
+                """, AlertEvents.settingsQuery(tenantID: tenantID, keyID: keyID)] + FundingStore.holdReads(tenantID: tenantID))
+            guard let tenant = reads[0].first, let key = reads[1].first else { throw ReservationRefusal.keyNotUsable }
 
             if let idempotency = request.idempotency,
                let earlier = try await connection.queryFirst("""
@@ -74,7 +88,7 @@ public struct TaskStore: Sendable {
                       let taskID = try earlier.decode(UUID?.self, "task_id"),
                       let task = try await connection.queryFirst("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(taskID)")
                 else { throw ReservationRefusal.idempotencyConflict }
-                return .replayed(try TaskRecord(row: task), response: try earlier.decode(PostgresJSON?.self, "response_body"))
+                return .done(.replayed(try TaskRecord(row: task), response: try earlier.decode(PostgresJSON?.self, "response_body")))
             }
 
             if try tenant.decode(String.self, "status") != "active" { throw ReservationRefusal.tenantSuspended }
@@ -83,7 +97,7 @@ public struct TaskStore: Sendable {
             try await Self.checkRatesAndConcurrency(request, tenant: tenant, key: key, on: connection)
             try await BudgetCheck.check(amount, tenant: tenant, key: key, tenantID: tenantID, keyID: keyID, on: connection)
 
-            guard let inserted = try await connection.queryFirst("""
+            let inserted = try await connection.later("""
                 INSERT INTO tasks (id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference,
                                    price_version, price_request, priced_request, request_body, external_task_id, callback_url, state,
                                    currency, reserved_micros, next_poll_at, lease_owner, lease_until, pricing_version)
@@ -94,23 +108,23 @@ public struct TaskStore: Sendable {
                         now() + make_interval(secs => \(request.leaseSeconds)), \(request.leaseOwner),
                         now() + make_interval(secs => \(request.leaseSeconds)), \(request.pricingVersion))
                 RETURNING \(unescaped: TaskRecord.columns)
-                """) else { throw PostgresError(.usage, message: "task insert returned nothing") }
-            // after the insert: the holds reference the task. A refusal rolls the insert back with them.
+                """)
+            // queued after the insert: the holds reference the task. A refusal rolls the insert back with them.
             guard try await FundingStore.hold(taskID: request.taskID, tenantID: tenantID, model: request.model, amount: amount,
-                                              plainBase: try Self.plainBase(tenant), on: connection) != nil else {
+                                              plainBase: try Self.plainBase(tenant), reads: Array(reads[3...]), on: connection) != nil else {
                 throw ReservationRefusal.quotaExhausted("balance")
             }
-            try await Ledger.append(
+            try await Ledger.appendLater(
                 LedgerEntry(tenantID: tenantID, keyID: keyID, taskID: request.taskID, kind: .reserve, amountMicros: amount),
                 on: connection)
             if let idempotency = request.idempotency {
-                try await connection.execute("""
+                try await connection.later("""
                     INSERT INTO idempotency_records (tenant_id, key, request_hash, task_id)
                     VALUES (\(tenantID), \(idempotency.key), \(PostgresBytes(idempotency.requestHash)), \(request.taskID))
                     """)
             }
-            try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, on: connection)
-            return .reserved(try TaskRecord(row: inserted))
+            try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, preread: .some(reads[2].first), on: connection)
+            return .pending(inserted)
         }
     }
 

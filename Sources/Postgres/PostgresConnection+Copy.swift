@@ -15,6 +15,7 @@ extension PostgresConnection {
         chunkSize: Int = 64 * 1024,
         _ consume: ([UInt8]) async throws -> Void
     ) async throws {
+        if !pending.isEmpty { _ = try await sendPipeline([]) } // the transaction's BEGIN before the COPY
         for (index, bind) in query.binds.enumerated() where bind.text != nil {
             try await execute("SELECT set_config(\("omnimeter.copy_p\(index)"), \(bind.text), true)")
         }

@@ -10,6 +10,17 @@ public final class PostgresConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private let queue: DispatchQueue
     let logger: Logger
+    /// Statements that go out with the next round trip, first (a transaction's BEGIN, writes queued by
+    /// `later`): see PostgresConnection+Pipeline.swift.
+    var pending: [Queued] = []
+    /// Inside `PostgresPool.transaction`: `later` queues instead of sending.
+    var inTransaction = false
+    /// A round trip of the open transaction went out (its BEGIN is no longer only queued).
+    var transactionSent = false
+    /// A round trip carrying the transaction's BEGIN was answered.
+    var transactionOpened = false
+    /// A pipeline left the session in an unknown protocol state: the pool drops it.
+    var poisoned = false
 
     private init(handle: OpaquePointer, logger: Logger) {
         self.handle = handle
@@ -73,7 +84,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// True when the session is known to be unusable; the pool then drops it.
     public var isBroken: Bool {
-        guard let handle else { return true }
+        guard let handle, !poisoned else { return true }
         return PQstatus(handle) != CONNECTION_OK
     }
 
@@ -130,6 +141,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs trusted SQL text with no parameters, possibly several statements (migration files, BEGIN/COMMIT).
     /// Never pass text that holds a user's value: use `query` with interpolation for that.
     public func executeScript(_ sql: String) async throws {
+        if !pending.isEmpty { _ = try await sendPipeline([]) } // PQexec cannot join a pipeline: queued statements go first
         PostgresStatementLog.current?.record(sql)
         _ = try await onQueue { handle in
             try Self.withResult(PQexec(handle, sql), handle) { _ in 0 }
@@ -143,26 +155,26 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     func run(_ query: PostgresQuery) async throws -> Outcome {
+        // queued statements and this one in one round trip
+        if !pending.isEmpty { return try await sendPipeline([query])[0] }
         let sql = query.sql
         let binds = query.binds
+        try Self.refuseNUL(query)
         PostgresStatementLog.current?.record(sql)
-        for bind in binds where bind.text?.utf8.contains(0) == true {
-            // libpq takes C strings: a NUL would silently cut the value, so refuse it.
-            throw PostgresError(.usage, message: "a bound text value contains a NUL byte")
-        }
         return try await onQueue { handle in
             let values = binds.map { $0.text.map { strdup($0) } ?? nil }
             defer { values.forEach { free($0) } }
             let pointers = values.map { UnsafePointer<CChar>($0) }
             let types = binds.map { Oid($0.oid) }
             let result = PQexecParams(handle, sql, Int32(binds.count), types, pointers, nil, nil, 0)
-            return try Self.withResult(result, handle) { result in
-                Outcome(
-                    rows: Self.rows(of: result),
-                    affected: Int(String(cString: PQcmdTuples(result))) ?? 0,
-                    commandStatus: String(cString: PQcmdStatus(result))
-                )
-            }
+            return try Self.withResult(result, handle) { result in Self.outcome(of: result) }
+        }
+    }
+
+    /// libpq takes C strings: a NUL would silently cut the value, so refuse it.
+    static func refuseNUL(_ query: PostgresQuery) throws {
+        for bind in query.binds where bind.text?.utf8.contains(0) == true {
+            throw PostgresError(.usage, message: "a bound text value contains a NUL byte")
         }
     }
 
@@ -176,6 +188,14 @@ public final class PostgresConnection: @unchecked Sendable {
         default:
             throw error(of: result, handle)
         }
+    }
+
+    static func outcome(of result: OpaquePointer) -> Outcome {
+        Outcome(
+            rows: rows(of: result),
+            affected: Int(String(cString: PQcmdTuples(result))) ?? 0,
+            commandStatus: String(cString: PQcmdStatus(result))
+        )
     }
 
     static func connectionError(_ handle: OpaquePointer) -> PostgresError {

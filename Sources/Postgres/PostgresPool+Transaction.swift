@@ -42,31 +42,44 @@ extension PostgresPool {
         }
     }
 
+    /// BEGIN is not a round trip of its own: it is queued and goes out with the body's first statement;
+    /// COMMIT goes out with the writes the body queued with `later`.
     private static func runTransaction<T: Sendable>(
         on connection: PostgresConnection,
         _ isolation: IsolationLevel,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        do {
-            try await connection.executeScript(isolation.beginStatement)
-        } catch let error as PostgresError where error.kind == .connection {
-            throw TransactionRetry(underlying: error)
+        connection.pending = [PostgresConnection.Queued(query: PostgresQuery(stringLiteral: isolation.beginStatement))]
+        connection.inTransaction = true
+        connection.transactionSent = false
+        connection.transactionOpened = false
+        defer {
+            connection.inTransaction = false
+            connection.pending = []
         }
         let result: T
         do {
             result = try await body(connection)
         } catch {
-            if !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
-            if let error = error as? PostgresError, error.isRetryableTransactionFailure {
+            connection.pending = []
+            if connection.transactionSent, !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
+            if let error = error as? PostgresError,
+               error.isRetryableTransactionFailure || (error.kind == .connection && !connection.transactionOpened) {
+                // a connection lost before BEGIN was answered ran nothing that could commit
                 throw TransactionRetry(underlying: error)
             }
             throw error
         }
+        // nothing was sent and nothing queued: there is no transaction to commit
+        if !connection.transactionSent, connection.pending.count == 1 { return result }
         let status: String
         do {
             status = try await connection.run("COMMIT").commandStatus
-        } catch let error as PostgresError where error.isRetryableTransactionFailure {
-            throw TransactionRetry(underlying: error)
+        } catch let error as PostgresError {
+            // a queued write failed (COMMIT was skipped, the session is in a failed transaction), or COMMIT did
+            if !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
+            if error.isRetryableTransactionFailure { throw TransactionRetry(underlying: error) }
+            throw error
         }
         // COMMIT of a transaction that had failed answers ROLLBACK: never report that as success.
         guard status == "COMMIT" else {

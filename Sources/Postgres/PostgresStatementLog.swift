@@ -7,16 +7,25 @@ public final class PostgresStatementLog: @unchecked Sendable {
     @TaskLocal public static var current: PostgresStatementLog?
 
     private let lock = NSLock()
-    private var recorded: [String] = []
+    private var trips: [[String]] = []
 
     public init() {}
 
     /// In the order sent; BEGIN and COMMIT included.
     public var statements: [String] {
-        lock.withLock { recorded }
+        lock.withLock { trips.flatMap { $0 } }
+    }
+
+    /// The statements grouped by the round trip that carried them (a pipeline is one).
+    public var roundTrips: [[String]] {
+        lock.withLock { trips }
     }
 
     func record(_ sql: String) {
-        lock.withLock { recorded.append(sql) }
+        record(roundTrip: [sql])
+    }
+
+    func record(roundTrip statements: [String]) {
+        lock.withLock { trips.append(statements) }
     }
 }

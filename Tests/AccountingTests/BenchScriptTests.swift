@@ -28,27 +28,36 @@ import Testing
         return text.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: ";")).trimmingCharacters(in: .whitespaces)
     }
 
-    /// The script's statements from its first BEGIN (what comes before only makes the ids): comments and
-    /// meta-commands dropped, a statement ends at `;` or at `\gset`.
-    static func scriptStatements(_ script: String) -> [String] {
-        var statements: [String] = []
+    /// The script's statements from its first BEGIN (what comes before only makes the ids), grouped by
+    /// round trip: `\startpipeline` ... `\endpipeline` is one, a statement outside a pipeline another.
+    /// Comments and other meta-commands dropped; a statement ends at `;` or at `\gset`.
+    static func scriptRoundTrips(_ script: String) -> [[String]] {
+        var trips: [[String]] = []
+        var pipeline: [String]?
         var current = ""
+        func end(_ statement: String) {
+            if pipeline != nil { pipeline!.append(statement) } else { trips.append([statement]) }
+            current = ""
+        }
         for line in script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if current.isEmpty, trimmed == "\\startpipeline" { pipeline = []; continue }
+            if current.isEmpty, trimmed == "\\endpipeline" {
+                trips.append(pipeline ?? [])
+                pipeline = nil
+                continue
+            }
             if trimmed.isEmpty || trimmed.hasPrefix("--") || (current.isEmpty && trimmed.hasPrefix("\\")) { continue }
             if trimmed.hasSuffix("\\gset") || trimmed.range(of: #"\\gset [a-z_]+$"#, options: .regularExpression) != nil {
-                current += " " + trimmed.replacingOccurrences(of: #"\\gset.*$"#, with: "", options: .regularExpression)
-                statements.append(current)
-                current = ""
+                end(current + " " + trimmed.replacingOccurrences(of: #"\\gset.*$"#, with: "", options: .regularExpression))
             } else if trimmed.hasSuffix(";") {
-                statements.append(current + " " + trimmed)
-                current = ""
+                end(current + " " + trimmed)
             } else {
                 current += " " + trimmed
             }
         }
-        guard let begin = statements.firstIndex(where: { shape($0).hasPrefix("BEGIN") }) else { return [] }
-        return Array(statements[begin...])
+        guard let begin = trips.firstIndex(where: { $0.contains { shape($0).hasPrefix("BEGIN") } }) else { return [] }
+        return Array(trips[begin...])
     }
 
     @Test func thePgbenchScriptSendsTheCodesStatements() async throws {
@@ -66,8 +75,11 @@ import Testing
             #expect(record.chargedMicros == 420_000 && record.releasedMicros == 0)
         }
         let code = log.statements.map(Self.shape)
-        let script = Self.scriptStatements(try String(contentsOf: Self.root.appendingPathComponent("bench/reserve_settle.pgbench"), encoding: .utf8))
-            .map(Self.shape)
+        let trips = Self.scriptRoundTrips(try String(contentsOf: Self.root.appendingPathComponent("bench/reserve_settle.pgbench"), encoding: .utf8))
+        let script = trips.flatMap { $0 }.map(Self.shape)
+        // the same round trips too: a pipeline in the code is one in the script (reserve 2, submitted 2, settle 2)
+        #expect(log.roundTrips.map(\.count) == trips.map(\.count), "round trips: code \(log.roundTrips.map(\.count)), script \(trips.map(\.count))")
+        #expect(log.roundTrips.count == 6, "the money path took \(log.roundTrips.count) round trips")
         #expect(code.count == script.count, "the code sent \(code.count) statements, the script has \(script.count)")
         for (index, (sent, scripted)) in zip(code, script).enumerated() {
             #expect(sent == scripted, "statement \(index + 1) differs:\ncode:   \(sent)\nscript: \(scripted)")
@@ -76,6 +88,24 @@ import Testing
             let listing = log.statements.enumerated().map { "\($0.offset + 1): \($0.element)" }.joined(separator: "\n")
             Issue.record("the code's statements:\n\(listing)")
         }
+    }
+
+    /// The comparison sees pipelines: a statement moved out of one is a different script.
+    @Test func theScriptsRoundTripsAreItsPipelines() {
+        let script = """
+            SELECT 1 AS x \\gset
+            \\startpipeline
+            BEGIN;
+            SELECT a
+              FROM t;
+            \\endpipeline
+            UPDATE t SET a = 1;
+            \\startpipeline
+            COMMIT;
+            \\endpipeline
+            """
+        let trips = Self.scriptRoundTrips(script).map { $0.map(Self.shape) }
+        #expect(trips == [["BEGIN", "SELECT a FROM t"], ["UPDATE t SET a = 1"], ["COMMIT"]])
     }
 
     /// A tenant and key with no rate or concurrency limit, and no external_task_id: reserving counts nothing.

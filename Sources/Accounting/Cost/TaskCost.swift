@@ -13,10 +13,20 @@ public enum TaskCost {
     /// transaction, after the task row was updated. Returns the cost recorded.
     @discardableResult
     public static func record(taskID: UUID, outcome: TaskOutcome, on connection: PostgresConnection) async throws -> Int64 {
+        var inputs: PostgresRow?
+        if case .succeeded = outcome { inputs = try await connection.queryFirst(inputsQuery(taskID: taskID)) }
+        return try await record(taskID: taskID, outcome: outcome, inputs: inputs, on: connection)
+    }
+
+    /// `record` with the answer of `inputsQuery` read earlier in the transaction, under the task's lock
+    /// (settlement changes none of what it reads); the update goes with the transaction's next round trip.
+    @discardableResult
+    static func record(taskID: UUID, outcome: TaskOutcome, inputs: PostgresRow?, on connection: PostgresConnection) async throws -> Int64 {
         var cost: Int64 = 0
         if case .succeeded(let charge, let seconds, let images) = outcome {
             do {
-                cost = try await succeededCost(taskID: taskID, usage: SettledUsage(billableSeconds: seconds, images: images), on: connection)
+                guard let inputs else { throw PostgresError(.usage, message: "no task \(taskID) to cost") }
+                cost = try succeededCost(inputs, usage: SettledUsage(billableSeconds: seconds, images: images))
             } catch let error as PostgresError {
                 throw error
             } catch {
@@ -25,7 +35,7 @@ public enum TaskCost {
                 cost = charge
             }
         }
-        try await connection.execute("""
+        try await connection.later("""
             UPDATE tasks SET cost_micros = \(cost),
                    channel_id = COALESCE(channel_id, CASE WHEN upstream_task_id IS NOT NULL THEN 'default' END)
             WHERE id = \(taskID)
@@ -33,14 +43,18 @@ public enum TaskCost {
         return cost
     }
 
-    static func succeededCost(taskID: UUID, usage: SettledUsage, on connection: PostgresConnection) async throws -> Int64 {
-        guard let row = try await connection.queryFirst("""
+    /// What a success's cost is computed from: the task's request, its list book and its channel's cost.
+    static func inputsQuery(taskID: UUID) -> PostgresQuery {
+        """
             SELECT t.endpoint, t.priced_request, t.request_body, b.book, c.cost_multiplier, c.cost
             FROM tasks t
             LEFT JOIN price_books b ON b.version = t.price_version
             LEFT JOIN channels c ON c.id = t.channel_id
             WHERE t.id = \(taskID)
-            """) else { throw PostgresError(.usage, message: "no task \(taskID) to cost") }
+            """
+    }
+
+    static func succeededCost(_ row: PostgresRow, usage: SettledUsage) throws -> Int64 {
         let priced = try row.decode(PostgresJSON?.self, "priced_request").flatMap { try? $0.decode(PricedRequest.self) }
         let request = try priced?.request ?? legacyRequest(row)
         // The channel's book is checked when it is written; one that no longer reads must not stop the

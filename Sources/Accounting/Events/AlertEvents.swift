@@ -8,15 +8,13 @@ import Postgres
 public enum AlertEvents {
     /// After a reservation or settlement: every budget of the tenant and of the key, and the balance.
     /// `includeTenant` false: the key's budgets alone (a key PATCH holds only the key's lock).
-    static func afterMoneyMove(tenantID: UUID, keyID: UUID?, includeTenant: Bool = true, on connection: PostgresConnection) async throws {
-        guard let row = try await connection.queryFirst("""
-            SELECT t.alert_thresholds, t.low_balance_micros, t.balance_low_since IS NOT NULL AS low,
-                   (t.day_budget_micros IS NOT NULL OR t.week_budget_micros IS NOT NULL OR t.monthly_budget_micros IS NOT NULL) AS tenant_budgets,
-                   COALESCE((SELECT (k.budget_micros IS NOT NULL AND k.budget_period <> 'total') OR k.day_budget_micros IS NOT NULL
-                                    OR k.week_budget_micros IS NOT NULL OR k.month_budget_micros IS NOT NULL
-                             FROM api_keys k WHERE k.id = \(keyID) AND k.tenant_id = t.id), false) AS key_budgets
-            FROM tenants t WHERE t.id = \(tenantID)
-            """) else { return }
+    /// `preread`: the answer of `settingsQuery`, read earlier under the same tenant lock (the settings it
+    /// reads change only under that lock), to spare a round trip; nil reads it here.
+    static func afterMoneyMove(tenantID: UUID, keyID: UUID?, includeTenant: Bool = true, preread: PostgresRow?? = nil,
+                               on connection: PostgresConnection) async throws {
+        let settings: PostgresRow?
+        if let preread { settings = preread } else { settings = try await connection.queryFirst(settingsQuery(tenantID: tenantID, keyID: keyID)) }
+        guard let row = settings else { return }
         let thresholds = try row.decode(PostgresJSON.self, "alert_thresholds").decode([Int].self)
         let lowBalance = try row.decode(Int64?.self, "low_balance_micros")
         let wasLow = try row.decode(Bool.self, "low")
@@ -38,6 +36,27 @@ public enum AlertEvents {
         }
     }
 
+    /// Which thresholds and budgets a money move of the tenant and key can cross.
+    static func settingsQuery(tenantID: UUID, keyID: UUID?) -> PostgresQuery {
+        settingsQuery(tenant: "\(tenantID)", key: "\(keyID)")
+    }
+
+    /// The same for a task's tenant and key (a task's never change), read in the settlement's first round trip.
+    static func settingsQuery(taskID: UUID) -> PostgresQuery {
+        settingsQuery(tenant: "(SELECT tenant_id FROM tasks WHERE id = \(taskID))", key: "(SELECT key_id FROM tasks WHERE id = \(taskID))")
+    }
+
+    private static func settingsQuery(tenant: PostgresQuery, key: PostgresQuery) -> PostgresQuery {
+        let columns: PostgresQuery = """
+            SELECT t.alert_thresholds, t.low_balance_micros, t.balance_low_since IS NOT NULL AS low,
+                   (t.day_budget_micros IS NOT NULL OR t.week_budget_micros IS NOT NULL OR t.monthly_budget_micros IS NOT NULL) AS tenant_budgets,
+                   COALESCE((SELECT (k.budget_micros IS NOT NULL AND k.budget_period <> 'total') OR k.day_budget_micros IS NOT NULL
+                                    OR k.week_budget_micros IS NOT NULL OR k.month_budget_micros IS NOT NULL
+                             FROM api_keys k WHERE k.id =
+            """
+        return columns + " " + key + " AND k.tenant_id = t.id), false) AS key_budgets\nFROM tenants t WHERE t.id = " + tenant
+    }
+
     /// After a credit, an adjustment or a grant change: the balance alone.
     static func afterBalanceChange(tenantID: UUID, on connection: PostgresConnection) async throws {
         guard let row = try await connection.queryFirst("""
@@ -55,7 +74,7 @@ public enum AlertEvents {
     private static func balance(tenantID: UUID, available: Int64, low: Int64?, wasLow: Bool, on connection: PostgresConnection) async throws {
         let isLow = low.map { available < $0 } ?? false
         guard isLow != wasLow else { return }
-        try await connection.execute("""
+        try await connection.later("""
             UPDATE tenants SET balance_low_since = CASE WHEN \(isLow) THEN now() END WHERE id = \(tenantID)
             """)
         guard let low else { return }

@@ -13,7 +13,8 @@ public enum EventOutbox {
         var data = data
         data["tenant_id"] = .string(tenantID.text)
         let json = PostgresJSON(data: JSONValue.object(data).encodedData())
-        try await connection.execute("""
+        // nothing is read back: it goes with the transaction's next round trip
+        try await connection.later("""
             WITH targets AS (
                 SELECT t.events_url AS url, NULL::uuid AS endpoint_id FROM tenants t WHERE t.id = \(tenantID) AND t.events_url IS NOT NULL
                 UNION ALL

@@ -8,9 +8,12 @@ enum FundingStore {
     /// Holds `amount` on the tenant's grants and plain balance in funding order; nil when they cannot
     /// cover it (nothing was held). `plainBase` is credits − charged − reserved + credit limit, all of it.
     /// A grant past its expiry that this meets is expired here, in this transaction.
-    static func hold(taskID: UUID, tenantID: UUID, model: String, amount: Int64, plainBase: Int64,
-                     on connection: PostgresConnection) async throws -> [FundingHold]? {
-        let rows = try await connection.query("""
+    /// The two reads `hold` decides from: the tenant's live grants, locked in id order, and what grants
+    /// fund of the tenant's charges and holds. Sent by the caller in one round trip with its other reads,
+    /// after the tenant and key locks (the lock order: tenant, key, grants).
+    static func holdReads(tenantID: UUID) -> [PostgresQuery] {
+        [
+            """
             SELECT id, remaining_micros, priority, expires_at, created_at, models,
                    effective_at <= now() AS effective, COALESCE(expires_at <= now(), false) AS past_expiry
             FROM credit_grants
@@ -18,7 +21,20 @@ enum FundingStore {
               AND (remaining_micros > 0 OR expires_at <= now())
             ORDER BY id
             FOR UPDATE
-            """)
+            """,
+            // charges and holds funded by grants are not the plain balance's
+            """
+            SELECT COALESCE(sum(used_micros + held_micros), 0)::bigint AS funded FROM credit_grants WHERE tenant_id = \(tenantID)
+            """,
+        ]
+    }
+
+    /// `reads` are the answers of `holdReads`. The holds are queued (`later`): they go with the
+    /// transaction's next round trip.
+    static func hold(taskID: UUID, tenantID: UUID, model: String, amount: Int64, plainBase: Int64, reads: [[PostgresRow]],
+                     on connection: PostgresConnection) async throws -> [FundingHold]? {
+        precondition(reads.count == 2, "hold decides from the two holdReads")
+        let rows = reads[0]
         var grants: [FundingGrant] = []
         for row in rows {
             let id = try row.decode(UUID.self, "id")
@@ -32,21 +48,18 @@ enum FundingStore {
                 expiresAt: try row.decode(Date?.self, "expires_at"), createdAt: try row.decode(Date.self, "created_at"),
                 models: try row.decode(PostgresJSON?.self, "models").map { try $0.decode([String].self) }))
         }
-        // charges and holds funded by grants are not the plain balance's
-        let funded = try await connection.queryFirst("""
-            SELECT COALESCE(sum(used_micros + held_micros), 0)::bigint AS funded FROM credit_grants WHERE tenant_id = \(tenantID)
-            """)?.decode(Int64.self, "funded") ?? 0
+        let funded = try reads[1].first?.decode(Int64.self, "funded") ?? 0
         let (plain, overflow) = plainBase.addingReportingOverflow(funded)
         guard let holds = FundingPlan.holds(amount: amount, model: model, grants: grants, plainAvailableMicros: overflow ? .max : plain) else {
             return nil
         }
         for (position, hold) in holds.enumerated() {
-            try await connection.execute("""
+            try await connection.later("""
                 INSERT INTO funding_holds (task_id, position, tenant_id, grant_id, model, held_micros)
                 VALUES (\(taskID), \(position), \(tenantID), \(hold.grantID), \(model), \(hold.amountMicros))
                 """)
             if let grantID = hold.grantID {
-                try await connection.execute("""
+                try await connection.later("""
                     UPDATE credit_grants SET remaining_micros = remaining_micros - \(hold.amountMicros),
                                              held_micros = held_micros + \(hold.amountMicros)
                     WHERE id = \(grantID)
@@ -59,15 +72,21 @@ enum FundingStore {
     /// Charges the task's open holds in order and gives the rest back where it was held: to a live
     /// grant's remainder; on an expired or voided grant it leaves at once (`grant_expire`/`grant_void`),
     /// in this transaction. A task reserved with no holds (amount 0) has nothing to do.
-    static func settle(taskID: UUID, tenantID: UUID, charge: Int64, on connection: PostgresConnection) async throws {
-        let rows = try await connection.query("""
+    /// The task's open holds, for `settle`: read under the task's lock, with the settlement's other reads.
+    static func settleRead(taskID: UUID) -> PostgresQuery {
+        """
             SELECT position, grant_id, held_micros FROM funding_holds
             WHERE task_id = \(taskID) AND charged_micros IS NULL ORDER BY position
-            """)
+            """
+    }
+
+    /// `rows` are the answer of `settleRead`. Writes to the plain balance's holds are queued; a grant's
+    /// answer decides its ledger rows, so that update is a round trip of its own.
+    static func settle(taskID: UUID, tenantID: UUID, charge: Int64, rows: [PostgresRow], on connection: PostgresConnection) async throws {
         let holds = try rows.map { (try $0.decode(Int.self, "position"), try $0.decode(UUID?.self, "grant_id"), try $0.decode(Int64.self, "held_micros")) }
         let split = FundingPlan.settle(charge: charge, holds: holds.map(\.2))
         for ((position, grantID, held), (charged, released)) in zip(holds, split) {
-            try await connection.execute("""
+            try await connection.later("""
                 UPDATE funding_holds SET charged_micros = \(charged), released_micros = \(released)
                 WHERE task_id = \(taskID) AND position = \(position)
                 """)
@@ -87,7 +106,7 @@ enum FundingStore {
                 """).expected("grant settle")
             let (voided, expired, unmarked) = try row.decode((Bool, Bool, Bool).self)
             if released > 0, voided || expired {
-                try await Ledger.append(LedgerEntry(tenantID: tenantID, kind: voided ? .grantVoid : .grantExpire, amountMicros: released,
+                try await Ledger.appendLater(LedgerEntry(tenantID: tenantID, kind: voided ? .grantVoid : .grantExpire, amountMicros: released,
                                                     reason: "released by task \(taskID.text) after the grant \(voided ? "was voided" : "expired")",
                                                     grantID: grantID), on: connection)
             }

@@ -12,7 +12,7 @@ public enum UsageRollup {
         guard task.endedAt != nil else { return }
         var rows = contribution(task, sign: 1)
         if let previous, previous.endedAt != nil { rows = rows + ", " + contribution(previous, sign: -1) }
-        try await connection.execute("""
+        try await connection.later("""
             INSERT INTO usage_daily AS u (day, tenant_id, key_id, model, tasks, succeeded, failed, billable_seconds, images,
                                           charged_micros, late_charged_micros)
             SELECT (ended_at AT TIME ZONE 'UTC')::date, tenant_id, key_id, model, sum(tasks), sum(succeeded), sum(failed),
