@@ -9,11 +9,21 @@ import Postgres
 struct MarginRoutes: Sendable {
     let pool: PostgresPool
     let readPool: PostgresPool
+    /// The usage export's gate: a margin CSV counts as one of the OMNIMETER_MAX_EXPORTS downloads.
+    var exports = ExportGate(limit: 2)
 
     func register<Context: RequestContext>(on group: RouterGroup<Context>) {
         group.get("reports/margin") { request, _ in try JSONResponse.make(MarginReportBody(try await report(request))) }
         group.get("reports/margin.csv") { request, _ in
-            let result = try await report(request)
+            guard await exports.tryEnter() else { return ReportRoutes.busy(exports) }
+            let result: MarginReportResult
+            do {
+                result = try await report(request)
+                await exports.leave()
+            } catch {
+                await exports.leave()
+                throw error
+            }
             let filename = "omnimeter-margin-\(ReportRoutes.fileStamp(result.period.from))-\(ReportRoutes.fileStamp(result.period.to)).csv"
             return Response(status: .ok, headers: [
                 .contentType: "text/csv; charset=utf-8",

@@ -69,12 +69,7 @@ public struct ReportRoutes: Sendable {
         let period = try parameters.period()
         let tenantID = try parameters.uuid("tenant_id")
         let export = UsageExport(pool: readPool)
-        guard await exports.tryEnter() else {
-            var response = AdminAPIError(status: .tooManyRequests, code: "busy",
-                                         message: "\(exports.limit) exports are running; try again shortly").response()
-            response.headers[.retryAfter] = "5"
-            return response
-        }
+        guard await exports.tryEnter() else { return Self.busy(exports) }
         let found: Bool
         do {
             found = try await export.canExport(tenantID: tenantID)
@@ -124,6 +119,14 @@ public struct ReportRoutes: Sendable {
             .contentType: "text/csv; charset=utf-8",
             .contentDisposition: "attachment; filename=\"\(filename)\"",
         ], body: body)
+    }
+
+    /// 429 `busy` with `Retry-After`: every export slot is taken.
+    static func busy(_ exports: ExportGate) -> Response {
+        var response = AdminAPIError(status: .tooManyRequests, code: "busy",
+                                     message: "\(exports.limit) exports are running; try again shortly").response()
+        response.headers[.retryAfter] = "5"
+        return response
     }
 
     /// 2026-01-01 for a UTC midnight, else 2026-01-01T123000Z: no characters a file name cannot hold.
