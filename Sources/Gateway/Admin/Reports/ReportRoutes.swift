@@ -56,7 +56,7 @@ public struct ReportRoutes: Sendable {
             throw AdminAPIError.notFound("key \(keyID.uuidString.lowercased())")
         }
         let result = try await UsageReport(pool: readPool).run(period: period, groupBy: groupBy, tenantID: tenantID, keyID: keyID)
-        return try JSONResponse.make(UsageReportBody(result))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: UsageReportJSON.encode(result)))
     }
 
     /// Streams the CSV straight from PostgreSQL's COPY: constant memory whatever the period.
