@@ -79,6 +79,20 @@ INSERT INTO audit_log (actor, action, resource_type, resource_id, after, created
 SELECT 'bench', 'tenant.update', 'tenant', md5('pages-tenant' || (a % 100))::uuid::text, '{}'::jsonb, now() - a * interval '1 minute'
 FROM generate_series(1, 5000) a;
 
+-- three upstream channels (one disabled), and an event for one task in 20 (the console's events page),
+-- half of them with a delivery to the tenant's events URL
+INSERT INTO channels (name, base_url, api_key, priority, weight, enabled)
+VALUES ('bench primary', 'https://kling-a.example', 'sk-bench-a', 1, 3, true), ('bench second', 'https://kling-b.example', 'sk-bench-b', 1, 1, true),
+       ('bench spare', 'https://kling-c.example', NULL, 5, 1, false);
+INSERT INTO events (tenant_id, type, data, created_at)
+SELECT tenant_id, CASE WHEN n % 2 = 0 THEN 'task.updated' ELSE 'balance.low' END, '{}'::jsonb, ended_at
+FROM (SELECT t.tenant_id, t.ended_at, row_number() OVER (ORDER BY t.ended_at) AS n
+      FROM tasks t WHERE t.ended_at IS NOT NULL AND hashtext(t.id::text) % 20 = 1) picked
+ORDER BY ended_at;
+INSERT INTO callback_outbox (tenant_id, kind, event_id, url, attempts, last_status, delivered_at, next_attempt_at, created_at)
+SELECT tenant_id, 'event', id, 'https://hooks.example/events', 1, 200, created_at + interval '1 second', created_at, created_at
+FROM events WHERE seq % 2 = 0;
+
 -- the usage report's daily rollup, where the schema has one (its migration backfilled an empty table)
 DO $$ BEGIN
   IF to_regclass('usage_daily') IS NOT NULL THEN
