@@ -363,7 +363,8 @@ def main():
     def channels_and_events():
         go("/console/channels")
         form = driver.find_element(By.ID, "create-channel")
-        form.find_element(By.NAME, "name").send_keys(HOSTILE)
+        name = f"{HOSTILE} {int(time.time())}"  # channel names are unique: a rerun on the same database makes another
+        form.find_element(By.NAME, "name").send_keys(name)
         form.find_element(By.NAME, "base_url").send_keys("https://kling.example")
         form.find_element(By.NAME, "api_key").send_keys("sk-browser-secret")
         enabled = form.find_element(By.NAME, "enabled")
@@ -374,10 +375,10 @@ def main():
         no_alert()
         expect(not driver.find_elements(By.CSS_SELECTOR, "main img, img[src='x']"), "an img element was made from the channel name")
         table = driver.find_element(By.ID, "channel-table").text
-        expect(HOSTILE in table and "bearer" in table, "the channel is not listed as text with its auth kind")
+        expect(name in table and "bearer" in table, "the channel is not listed as text with its auth kind")
         expect("sk-browser-secret" not in driver.page_source, "the channel's secret is shown")
         channels = server.admin("GET", "/admin/v1/channels")["data"]
-        expect(any(c["name"] == HOSTILE and not c["enabled"] for c in channels), channels)
+        expect(any(c["name"] == name and not c["enabled"] for c in channels), channels)
         go(f"/console/events?tenant_id={state['tenant_id']}")
         expect(driver.find_elements(By.ID, "event-table"), "the events page has no table")
         go(f"/console/tenants/{state['tenant_id']}/deliveries")
