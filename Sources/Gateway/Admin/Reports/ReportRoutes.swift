@@ -33,13 +33,17 @@ public struct ReportRoutes: Sendable {
         group.get("tasks/{id}") { _, context in try await task(context.parameters.get("id") ?? "") }
         group.get("tenants/{id}/ledger") { request, context in try await ledger(request, tenant: context.parameters.get("id") ?? "") }
         group.get("reconcile") { request, _ in
-            // ?full=1 checks every row; otherwise what is new since the stored checkpoint
-            let full = ReportParameters(request).text("full")
-            guard full == nil || ["0", "1", "true", "false"].contains(full!) else {
-                throw AdminAPIError.badRequest("full: expected 1 or 0, got \(full!.debugDescription)")
-            }
-            return try JSONResponse.make(try await Reconciliation(pool: pool).run(full: full == "1" || full == "true"))
+            try JSONResponse.make(try await Reconciliation(pool: pool).run(full: try Self.fullReconcile(request)))
         }
+    }
+
+    /// `?full=1` checks every row; otherwise what is new since the stored checkpoint (the console's reconcile page reads it too).
+    static func fullReconcile(_ request: Request) throws -> Bool {
+        let full = ReportParameters(request).text("full")
+        guard full == nil || ["0", "1", "true", "false"].contains(full!) else {
+            throw AdminAPIError.badRequest("full: expected 1 or 0, got \(full!.debugDescription)")
+        }
+        return full == "1" || full == "true"
     }
 
     func usage(_ request: Request) async throws -> Response {
