@@ -75,6 +75,8 @@ let package = Package(
                 .embedInCode("Console/Templates/style.css"),
                 .embedInCode("Console/Templates/deliveries.mustache"),
                 .embedInCode("Console/Templates/statements.mustache"),
+                .embedInCode("Console/Templates/channels.mustache"),
+                .embedInCode("Console/Templates/events.mustache"),
             ]
         ),
         .target(

@@ -7,7 +7,8 @@
 #   RUNS=20 OMNIMETER_BIN=.build/release/omnimeter bash bench/pages.sh 1000000
 #
 # Its own database (omnimeter_pages_bench, dropped and made again) on the cluster of scripts/pg.sh
-# (OMNIMETER_PG_PORT); the server listens on 127.0.0.1:(PORT+150).
+# (OMNIMETER_PG_PORT); the server listens on 127.0.0.1:(PORT+150). The full reconcile
+# (/console/reconcile?full=1) reads every row and is left out: it is allowed to be slow.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -58,7 +59,9 @@ PAGES=(
   "console /console/" "console /console/tenants" "console /console/tenants/$TENANT" "console /console/tenants/$TENANT/ledger"
   "console /console/tenants/$TENANT/deliveries" "console /console/tasks" "console /console/tasks?tenant_id=$TENANT"
   "console /console/tasks?status=failed" "console /console/prices" "console /console/reports"
-  "console /console/reports?from=$FROM&to=$TO&group_by=tenant" "console /console/reconcile" "console /console/audit"
+  "console /console/reports?from=$FROM&to=$TO&group_by=tenant" "console /console/reports?from=$FROM&to=$TO&margin_by=tenant,channel"
+  "console /console/reconcile" "console /console/audit" "console /console/channels" "console /console/events"
+  "console /console/events?tenant_id=$TENANT" "console /console/events?type=balance.low&from=$FROM&to=$TO"
   "portal /portal/" "portal /portal/tasks" "portal /portal/statements" "portal /portal/statements/$MONTH.html"
   "portal /portal/deliveries"
 )

@@ -55,7 +55,7 @@ FROM generate_series(0, :tenants * :keys - 1) k;
 INSERT INTO tasks (id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference, price_version,
                    price_request, request_body, external_task_id, upstream_task_id, state, reserved_micros,
                    charged_micros, released_micros, late_charged_micros, billable_seconds, images,
-                   created_at, submitted_at, ended_at, updated_at)
+                   created_at, submitted_at, ended_at, updated_at, channel_id, cost_micros)
 SELECT md5('task' || i)::uuid, md5('tenant' || (i % (:tenants * :keys) % :tenants))::uuid, md5('key' || (i % (:tenants * :keys)))::uuid,
        CASE WHEN i % 3 = 2 THEN 'omni-image' ELSE 'omni-video' END,
        CASE i % 3 WHEN 0 THEN 'kling-video-o1' WHEN 1 THEN 'kling-v3-omni' ELSE 'kling-image-o1' END,
@@ -69,7 +69,9 @@ SELECT md5('task' || i)::uuid, md5('tenant' || (i % (:tenants * :keys) % :tenant
        created, created + interval '1 second',
        CASE WHEN state = 'processing' THEN NULL WHEN late > 0 THEN created + (i % 600) * interval '1 second' + interval '1 hour'
             ELSE created + (i % 600) * interval '1 second' END,
-       created
+       created,
+       -- the built-in channel at the list price: an ended task costs what its usage was charged (docs/channels.md)
+       'default', CASE WHEN state = 'processing' THEN NULL ELSE charged + late END
 FROM (
   SELECT i, created, reserved, state,
          CASE WHEN state = 'succeeded' AND NOT late_success THEN CASE WHEN i % 2 = 0 THEN reserved ELSE reserved - 28000 END ELSE 0 END AS charged,

@@ -39,6 +39,12 @@ import Testing
         let busyReply = String(decoding: await busy.readToEnd(within: 10), as: UTF8.self)
         #expect(busyReply.contains("Retry-After") || busyReply.contains("retry-after"))
         #expect(busyReply.contains(#""code":"busy""#))
+        // the margin CSV is an export too: it waits for a slot like the usage CSV
+        let margin = try RawSocket(port: live.port)
+        margin.send(request.replacingOccurrences(of: "usage.csv", with: "margin.csv").replacingOccurrences(of: "Host: x\r\n", with: "Host: x\r\nConnection: close\r\n"))
+        let marginReply = String(decoding: await margin.readToEnd(within: 10), as: UTF8.self)
+        #expect(marginReply.hasPrefix("HTTP/1.1 429"), "\(marginReply.prefix(200))")
+        #expect(marginReply.contains(#""code":"busy""#))
         // the money path still answers while both exports hold their connections
         let started = ContinuousClock.now
         var account = HTTPClientRequest(url: "http://127.0.0.1:\(live.port)/v1/account")

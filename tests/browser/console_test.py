@@ -360,6 +360,31 @@ def main():
         expect(driver.find_elements(By.ID, "delivery-table"), "no deliveries table")
         no_alert()
 
+    def channels_and_events():
+        go("/console/channels")
+        form = driver.find_element(By.ID, "create-channel")
+        name = f"{HOSTILE} {int(time.time())}"  # channel names are unique: a rerun on the same database makes another
+        form.find_element(By.NAME, "name").send_keys(name)
+        form.find_element(By.NAME, "base_url").send_keys("https://kling.example")
+        form.find_element(By.NAME, "api_key").send_keys("sk-browser-secret")
+        enabled = form.find_element(By.NAME, "enabled")
+        if enabled.is_selected():
+            enabled.click()  # disabled: no task of this run is routed to it
+        submit(form)
+        expect(at("/console/channels"), f"after channel create at {driver.current_url}")
+        no_alert()
+        expect(not driver.find_elements(By.CSS_SELECTOR, "main img, img[src='x']"), "an img element was made from the channel name")
+        table = driver.find_element(By.ID, "channel-table").text
+        expect(name in table and "bearer" in table, "the channel is not listed as text with its auth kind")
+        expect("sk-browser-secret" not in driver.page_source, "the channel's secret is shown")
+        channels = server.admin("GET", "/admin/v1/channels")["data"]
+        expect(any(c["name"] == name and not c["enabled"] for c in channels), channels)
+        go(f"/console/events?tenant_id={state['tenant_id']}")
+        expect(driver.find_elements(By.ID, "event-table"), "the events page has no table")
+        go(f"/console/tenants/{state['tenant_id']}/deliveries")
+        driver.find_element(By.ID, "events-link").click()
+        expect(at(f"/console/events?tenant_id={state['tenant_id']}"), f"the events link went to {driver.current_url}")
+
     def unknown_query_parameter_is_400():
         go("/console/tasks?state=failed")
         expect(driver.title.startswith("400"), f"title {driver.title!r}")
@@ -388,6 +413,8 @@ def main():
         driver.get(state["script_url"] + "/deliveries")
         expect(driver.find_elements(By.ID, "delivery-table"), "finance sees no deliveries table")
         expect(len(driver.find_elements(By.CSS_SELECTOR, "form[method=post]")) == 1, "finance sees a form other than sign-out")
+        driver.get(server.base + "/console/channels")
+        expect(driver.find_elements(By.ID, "channel-table") and not driver.find_elements(By.ID, "create-channel"), "finance sees the channel form")
 
     try:
         run.check("signs in with an admin token", signs_in)
@@ -396,6 +423,7 @@ def main():
         run.check("tops up through the form and sees the balance", tops_up_and_sees_balance)
         run.check("downloads the usage CSV", downloads_csv)
         run.check("a tenant named <script>alert(1)</script>: grant, rate card, budgets and deliveries through its page", tenant_money_forms)
+        run.check("channels: create one named like markup (shown as text, secret never shown); events linked from deliveries", channels_and_events)
         run.check("an unknown query parameter is a 400 page naming it", unknown_query_parameter_is_400)
         run.check("a POST without the CSRF token is 403 and changes nothing", post_without_csrf_is_403)
         run.check("the overview shows its figures", overview_screenshot)

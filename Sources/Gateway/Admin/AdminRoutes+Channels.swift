@@ -15,15 +15,7 @@ extension AdminRoutes {
         admin.post("channels") { request, context -> Response in
             let caller = try context.caller()
             let body = try await AdminBody.read(request, context: context)
-            let settings = ChannelSettings(
-                name: try body.field("name", .name).required("name"),
-                baseURL: try body.field("base_url", .httpURL).required("base_url"),
-                credentials: try Self.channelCredentials(body) ?? .none,
-                priority: try body.field("priority", .channelPriority).valueOrNil ?? UpstreamChannel.defaultPriority,
-                weight: try body.field("weight", .channelWeight).valueOrNil ?? UpstreamChannel.defaultWeight,
-                models: try body.field("models", .models).valueOrNil,
-                enabled: try body.field("enabled", .boolean).valueOrNil ?? true,
-                cost: try Self.channelCost(body, base: .identity))
+            let settings = try Self.channelSettings(body)
             let channel = try await Self.channelNameErrors { try await store.create(settings, actor: caller.actor) }
             await channels?.invalidate()
             context.logger.info("channel created", metadata: ["channel_id": "\(channel.id)"])
@@ -48,20 +40,7 @@ extension AdminRoutes {
             let id = try Self.channelID(context)
             try Self.refuseBuiltIn(id)
             let body = try await AdminBody.read(request, context: context)
-            var changes = ChannelChanges()
-            changes.name = try body.field("name", .name).patch("name")
-            changes.baseURL = try body.field("base_url", .httpURL).patch("base_url")
-            if let credentials = try Self.channelCredentials(body) { changes.credentials = .set(credentials) }
-            changes.priority = try body.field("priority", .channelPriority).patch("priority")
-            changes.weight = try body.field("weight", .channelWeight).patch("weight")
-            changes.models = try body.field("models", .models).clearable
-            changes.enabled = try body.field("enabled", .boolean).patch("enabled")
-            if body.fields["cost_multiplier"] != nil || body.fields["cost"] != nil {
-                // checked whole; the store keeps what the PATCH leaves out
-                let cost = try Self.channelCost(body, base: .identity)
-                if body.fields["cost_multiplier"] != nil { changes.costMultiplier = .set(cost.multiplier) }
-                if body.fields["cost"] != nil { changes.costRows = .set(ChannelCostRows(video: cost.video, image: cost.image)) }
-            }
+            let changes = try Self.channelChanges(body)
             guard let channel = try await Self.channelNameErrors({ try await store.update(id, changes, actor: caller.actor) }) else {
                 throw AdminAPIError.notFound("channel")
             }
@@ -83,9 +62,45 @@ extension AdminRoutes {
 
     /// A path id; one that no row could have (NUL, too long) names nothing.
     static func channelID(_ context: AdminContext) throws -> String {
-        guard let id = context.parameters.get("id"), (1...200).contains(id.unicodeScalars.count),
+        try channelID(context.parameters.get("id"))
+    }
+
+    static func channelID(_ text: String?) throws -> String {
+        guard let id = text, (1...200).contains(id.unicodeScalars.count),
               !id.unicodeScalars.contains("\u{0}") else { throw AdminAPIError.notFound("channel") }
         return id
+    }
+
+    /// A new channel's settings from a POST body (the console's form reads through this too).
+    static func channelSettings(_ body: AdminBody) throws -> ChannelSettings {
+        ChannelSettings(
+            name: try body.field("name", .name).required("name"),
+            baseURL: try body.field("base_url", .httpURL).required("base_url"),
+            credentials: try Self.channelCredentials(body) ?? .none,
+            priority: try body.field("priority", .channelPriority).valueOrNil ?? UpstreamChannel.defaultPriority,
+            weight: try body.field("weight", .channelWeight).valueOrNil ?? UpstreamChannel.defaultWeight,
+            models: try body.field("models", .models).valueOrNil,
+            enabled: try body.field("enabled", .boolean).valueOrNil ?? true,
+            cost: try Self.channelCost(body, base: .identity))
+    }
+
+    /// A PATCH body's changes: what it leaves out stays (the console's edit form reads through this too).
+    static func channelChanges(_ body: AdminBody) throws -> ChannelChanges {
+        var changes = ChannelChanges()
+        changes.name = try body.field("name", .name).patch("name")
+        changes.baseURL = try body.field("base_url", .httpURL).patch("base_url")
+        if let credentials = try Self.channelCredentials(body) { changes.credentials = .set(credentials) }
+        changes.priority = try body.field("priority", .channelPriority).patch("priority")
+        changes.weight = try body.field("weight", .channelWeight).patch("weight")
+        changes.models = try body.field("models", .models).clearable
+        changes.enabled = try body.field("enabled", .boolean).patch("enabled")
+        if body.fields["cost_multiplier"] != nil || body.fields["cost"] != nil {
+            // checked whole; the store keeps what the PATCH leaves out
+            let cost = try Self.channelCost(body, base: .identity)
+            if body.fields["cost_multiplier"] != nil { changes.costMultiplier = .set(cost.multiplier) }
+            if body.fields["cost"] != nil { changes.costRows = .set(ChannelCostRows(video: cost.video, image: cost.image)) }
+        }
+        return changes
     }
 
     static func refuseBuiltIn(_ id: String) throws {

@@ -41,7 +41,7 @@ struct AdminRoutes: Sendable {
         registerEvents(on: admin) // webhook endpoints, events, webhook secret rotation (docs/events.md)
         registerChannels(on: admin)
         registerBills(on: admin) // upstream bills (docs/channels.md)
-        MarginRoutes(pool: pool, readPool: readPool).register(on: admin) // margin report JSON and CSV: both roles read
+        MarginRoutes(pool: pool, readPool: readPool, exports: reports.exports).register(on: admin) // margin report JSON and CSV: both roles read
     }
 
     /// `/admin/v1` with the error body, authentication and the role check. Other admin routes

@@ -50,7 +50,7 @@ public struct Gateway: Sendable {
         }
         let reports = ReportRoutes(pool: pool, readPool: readPool, maxExports: config.maxExports, stallTimeout: config.exportStallTimeout)
         AdminRoutes(config: config, pool: pool, readPool: readPool, channels: channels, reports: reports).register(on: router)
-        ConsoleRoutes(config: config, pool: pool, reports: reports).register(on: router)
+        ConsoleRoutes(config: config, pool: pool, reports: reports, channels: channels).register(on: router)
         SelfServiceRoutes(pool: pool).register(on: router)  // /v1/usage, /v1/statements (scope usage:read)
         return router
     }

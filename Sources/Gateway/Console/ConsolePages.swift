@@ -18,6 +18,7 @@ struct ConsolePages: Sendable {
         ("reconcile", PackageResources.reconcile_mustache), ("audit", PackageResources.audit_mustache),
         ("portal", PackageResources.portal_mustache),
         ("deliveries", PackageResources.deliveries_mustache), ("statements", PackageResources.statements_mustache),
+        ("channels", PackageResources.channels_mustache), ("events", PackageResources.events_mustache),
     ]
 
     static var stylesheet: String { String(decoding: PackageResources.style_css, as: UTF8.self) }

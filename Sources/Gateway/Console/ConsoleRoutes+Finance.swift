@@ -53,11 +53,16 @@ extension ConsoleRoutes {
         console.get("reports/usage.csv") { request, context -> Response in
             try await reports.usageCSV(request, logger: context.logger, connection: context.channel)
         }
+        // the admin API's margin CSV, through the same export gate
+        console.get("reports/margin.csv") { request, _ -> Response in try await margin.csv(request) }
 
-        console.get("reconcile") { _, context -> Response in
-            let report = try await Reconciliation(pool: pool).run()
+        // the admin API's reconcile: from the stored checkpoint (fast) unless ?full=1 checks every row
+        console.get("reconcile") { request, context -> Response in
+            let full = try ReportRoutes.fullReconcile(request)
+            let report = try await Reconciliation(pool: pool).run(full: full)
             var values = try page(context, title: "Reconcile", current: "/console/reconcile")
             values["ok"] = report.ok
+            values["full"] = report.full
             values["checks"] = report.checks.map {
                 ["name": $0.name, "ok": $0.ok, "count": "\($0.detail.count)", "examples": $0.detail.examples.joined(separator: ", ")] as [String: Any]
             }

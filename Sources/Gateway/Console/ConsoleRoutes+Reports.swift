@@ -7,6 +7,11 @@ extension ConsoleRoutes {
         ("day", "day"), ("tenant", "tenant"), ("tenant,day", "tenant and day"), ("tenant,key", "tenant and key"),
         ("model", "model"), ("tenant,model", "tenant and model"), ("", "nothing (totals only)"),
     ]
+    /// The margin table's groupings: any the admin API's `group_by` takes (read by its own rule).
+    static let marginGroupings: [(value: String, label: String)] = [
+        ("channel", "channel"), ("tenant", "tenant"), ("model", "model"), ("day", "day"), ("tenant,channel", "tenant and channel"),
+        ("channel,model", "channel and model"), ("channel,day", "channel and day"), ("", "nothing (totals only)"),
+    ]
 
     /// `GET /console/reports?from=&to=&group_by=`: the usage report as a table, for this month unless a
     /// range is given, with the link to the CSV of the same range.
@@ -40,6 +45,25 @@ extension ConsoleRoutes {
             return shown
         }
         values["totals"] = figures(report.totals)
+        // the margin table of the same range (`margin_by`: the margin report's group_by, channel unless given)
+        let marginBy = request.uri.queryParameters.get("margin_by") == nil ? [MarginGrouping.channel] : try parameters.marginGrouping("margin_by")
+        let margin = try await self.margin.run(period: period, groupBy: marginBy)
+        let marginChosen = marginBy.map(\.rawValue).joined(separator: ",")
+        func marginFigures(_ figures: MarginFigures) -> [String: Any] {
+            ["tasks": "\(figures.tasks)", "revenue": MoneyText.text(figures.revenueMicros, margin.currency),
+             "cost": MoneyText.text(figures.costMicros, margin.currency), "margin": MoneyText.text(figures.marginMicros, margin.currency)]
+        }
+        values["margin_by"] = marginChosen
+        values["margin_groupings"] = Self.marginGroupings.map { ["value": $0.value, "label": $0.label, "selected": $0.value == marginChosen] as [String: Any] }
+        values["margin_rows"] = margin.rows.map { row -> [String: Any] in
+            var shown = marginFigures(row.figures)
+            shown["day"] = row.day ?? ""
+            shown["tenant"] = row.tenantName ?? ""
+            shown["channel"] = marginBy.contains(.channel) ? (row.channelName ?? row.channelID ?? "none (never sent)") : ""
+            shown["model"] = row.model ?? ""
+            return shown
+        }
+        values["margin_totals"] = marginFigures(margin.totals)
         return pages.response("reports", values)
     }
 

@@ -15,11 +15,17 @@ public struct ConsoleRoutes: Sendable {
     let pages = ConsolePages.shared
     /// The admin API's report routes: the console's CSV download shares their export gate.
     let reports: ReportRoutes
+    /// The admin API's margin report and CSV, on the same pools and export gate as the usage report's.
+    let margin: MarginRoutes
+    /// The upstream routing: the channels page lists and refreshes it as the admin API does.
+    let channels: UpstreamRouting?
 
-    public init(config: GatewayConfig, pool: PostgresPool, reports: ReportRoutes) {
+    public init(config: GatewayConfig, pool: PostgresPool, reports: ReportRoutes, channels: UpstreamRouting? = nil) {
         self.config = config
         self.pool = pool
         self.reports = reports
+        self.channels = channels
+        margin = MarginRoutes(pool: reports.pool, readPool: reports.readPool, exports: reports.exports)
         sessions = ConsoleSessionStore(pool: pool, bootstrapToken: config.adminToken)
         cookies = ConsoleCookies(config: config)
         admins = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)
@@ -48,6 +54,8 @@ public struct ConsoleRoutes: Sendable {
                 registerGrants(on: signedIn)
                 registerBudgets(on: signedIn)
                 registerDeliveries(on: signedIn)
+                registerChannels(on: signedIn)
+                registerEvents(on: signedIn)
             } else {
                 registerPortal(on: signedIn)
             }
@@ -123,7 +131,7 @@ public struct ConsoleRoutes: Sendable {
 
     static let consoleNav: [(href: String, label: String)] = [
         ("/console/", "Overview"), ("/console/tenants", "Tenants"), ("/console/tasks", "Tasks"), ("/console/prices", "Prices"),
-        ("/console/reports", "Reports"), ("/console/reconcile", "Reconcile"), ("/console/audit", "Audit"),
+        ("/console/channels", "Channels"), ("/console/events", "Events"), ("/console/reports", "Reports"), ("/console/reconcile", "Reconcile"), ("/console/audit", "Audit"),
     ]
     static let portalNav: [(href: String, label: String)] = [
         ("/portal/", "Balance and spend"), ("/portal/tasks", "Tasks"), ("/portal/statements", "Statements"), ("/portal/deliveries", "Deliveries"),

@@ -69,8 +69,11 @@ enum RouteTable {
         "POST /console/tenants/{id}/keys": [], "POST /console/keys/{id}/revoke": [],
         "GET /console/tasks": ["tenant_id", "status", "from", "to", "cursor"],
         "GET /console/tenants/{id}/ledger": ["kind", "from", "to", "cursor"], "GET /console/prices": [],
-        "GET /console/reports": ["from", "to", "group_by"], "GET /console/reports/usage.csv": ["from", "to", "tenant_id"],
-        "GET /console/reconcile": [], "GET /console/audit": ["cursor"],
+        "GET /console/reports": ["from", "to", "group_by", "margin_by"], "GET /console/reports/usage.csv": ["from", "to", "tenant_id"],
+        "GET /console/reports/margin.csv": ["from", "to", "group_by", "tenant_id", "channel_id"],
+        "GET /console/reconcile": ["full"], "GET /console/audit": ["cursor"],
+        "GET /console/channels": [], "POST /console/channels": [], "POST /console/channels/{id}": [], "POST /console/channels/{id}/delete": [],
+        "GET /console/events": ["tenant_id", "type", "from", "to", "cursor"],
         "GET /portal/style.css": [], "GET /portal/login": [], "POST /portal/login": [], "POST /portal/logout": [],
         "GET /portal/": [], "GET /portal/tasks": ["status", "from", "to", "cursor"],
         // the console's rate cards, grants, budgets and deliveries; the portal's statements and deliveries

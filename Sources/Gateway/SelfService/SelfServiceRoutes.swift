@@ -44,7 +44,7 @@ struct SelfServiceRoutes: Sendable {
             }
         }
         let result = try await UsageReport(pool: pool).run(period: period, groupBy: groups, tenantID: key.tenantID)
-        let data = try JSONValue.decode(JSONResponse.encoder.encode(UsageReportBody(result)))
+        let data = try JSONValue.decode(Data(UsageReportJSON.encode(result).readableBytesView))
         return JSONResponse.kling(data, requestID: context.requestID)
     }
 

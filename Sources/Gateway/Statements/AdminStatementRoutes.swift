@@ -21,7 +21,8 @@ struct AdminStatementRoutes: Sendable {
             case .noSuchTenant:
                 throw AdminAPIError.notFound("tenant")
             case .notBegun:
-                throw AdminAPIError.notFound("statement: \(path.month) has not begun in the tenant's time zone")
+                throw AdminAPIError(status: .notFound, code: "not_found",
+                                    message: "statement for \(path.month) not found: the month has not begun in the tenant's time zone")
             case .found(let statement, let carried):
                 let name = try await TenantStore(pool: pool).get(tenantID)?.settings.name ?? ""
                 return try StatementFormat.response(statement, form: path.form, tenantName: name, carried: carried) {

@@ -33,13 +33,17 @@ public struct ReportRoutes: Sendable {
         group.get("tasks/{id}") { _, context in try await task(context.parameters.get("id") ?? "") }
         group.get("tenants/{id}/ledger") { request, context in try await ledger(request, tenant: context.parameters.get("id") ?? "") }
         group.get("reconcile") { request, _ in
-            // ?full=1 checks every row; otherwise what is new since the stored checkpoint
-            let full = ReportParameters(request).text("full")
-            guard full == nil || ["0", "1", "true", "false"].contains(full!) else {
-                throw AdminAPIError.badRequest("full: expected 1 or 0, got \(full!.debugDescription)")
-            }
-            return try JSONResponse.make(try await Reconciliation(pool: pool).run(full: full == "1" || full == "true"))
+            try JSONResponse.make(try await Reconciliation(pool: pool).run(full: try Self.fullReconcile(request)))
         }
+    }
+
+    /// `?full=1` checks every row; otherwise what is new since the stored checkpoint (the console's reconcile page reads it too).
+    static func fullReconcile(_ request: Request) throws -> Bool {
+        let full = ReportParameters(request).text("full")
+        guard full == nil || ["0", "1", "true", "false"].contains(full!) else {
+            throw AdminAPIError.badRequest("full: expected 1 or 0, got \(full!.debugDescription)")
+        }
+        return full == "1" || full == "true"
     }
 
     func usage(_ request: Request) async throws -> Response {
@@ -56,7 +60,7 @@ public struct ReportRoutes: Sendable {
             throw AdminAPIError.notFound("key \(keyID.uuidString.lowercased())")
         }
         let result = try await UsageReport(pool: readPool).run(period: period, groupBy: groupBy, tenantID: tenantID, keyID: keyID)
-        return try JSONResponse.make(UsageReportBody(result))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: UsageReportJSON.encode(result)))
     }
 
     /// Streams the CSV straight from PostgreSQL's COPY: constant memory whatever the period.
@@ -69,12 +73,7 @@ public struct ReportRoutes: Sendable {
         let period = try parameters.period()
         let tenantID = try parameters.uuid("tenant_id")
         let export = UsageExport(pool: readPool)
-        guard await exports.tryEnter() else {
-            var response = AdminAPIError(status: .tooManyRequests, code: "busy",
-                                         message: "\(exports.limit) exports are running; try again shortly").response()
-            response.headers[.retryAfter] = "5"
-            return response
-        }
+        guard await exports.tryEnter() else { return Self.busy(exports) }
         let found: Bool
         do {
             found = try await export.canExport(tenantID: tenantID)
@@ -124,6 +123,14 @@ public struct ReportRoutes: Sendable {
             .contentType: "text/csv; charset=utf-8",
             .contentDisposition: "attachment; filename=\"\(filename)\"",
         ], body: body)
+    }
+
+    /// 429 `busy` with `Retry-After`: every export slot is taken.
+    static func busy(_ exports: ExportGate) -> Response {
+        var response = AdminAPIError(status: .tooManyRequests, code: "busy",
+                                     message: "\(exports.limit) exports are running; try again shortly").response()
+        response.headers[.retryAfter] = "5"
+        return response
     }
 
     /// 2026-01-01 for a UTC midnight, else 2026-01-01T123000Z: no characters a file name cannot hold.
