@@ -15,12 +15,12 @@ struct AdminRoutes: Sendable {
     /// The upstream channels (`/admin/v1/channels`); their routing cache is refreshed after each change.
     var channels: UpstreamRouting?
 
-    init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, channels: UpstreamRouting? = nil, reports: ReportRoutes? = nil) {
+    init(config: GatewayConfig, pool: PostgresPool, readPool: PostgresPool? = nil, channels: UpstreamRouting? = nil, reports: ReportRoutes) {
         self.channels = channels
         self.pool = pool
         self.allowPrivateCallbacks = config.allowPrivateCallbacks
         self.readPool = readPool ?? pool
-        self.reports = reports ?? ReportRoutes(pool: pool, readPool: readPool, maxExports: config.maxExports, stallTimeout: config.exportStallTimeout)
+        self.reports = reports
         self.authenticator = AdminAuthenticator(pool: pool, bootstrapToken: config.adminToken)
     }
 
