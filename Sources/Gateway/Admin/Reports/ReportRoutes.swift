@@ -104,8 +104,14 @@ public struct ReportRoutes: Sendable {
                         while progress.idle < stallTimeout {
                             try await Task.sleep(for: min(.seconds(1), stallTimeout / 4))
                         }
-                        // not only cancellation: a closed channel fails the pending write at once
-                        connection?.close(promise: nil)
+                        // not only cancellation: a closed channel fails the pending write at once. Closed with a
+                        // reset (linger 0), so the megabytes the kernel still holds for a client that reads
+                        // nothing are dropped too, instead of lingering behind a zero window.
+                        if let provider = connection as? any SocketOptionProvider {
+                            provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in connection?.close(promise: nil) }
+                        } else {
+                            connection?.close(promise: nil)
+                        }
                         throw ExportStalled(after: stallTimeout)
                     }
                     try await group.next()
