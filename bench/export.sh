@@ -4,6 +4,7 @@
 #
 #   bash bench/export.sh                  # generate, then measure
 #   SKIP_GENERATE=1 bash bench/export.sh  # measure again on the data already generated
+#   DB=omnimeter_seed SKIP_GENERATE=1 EXPORT_TASKS=400000 bash bench/export.sh  # on bench/seed10m.sh's data
 #
 # In a database of its own (omnimeter_bench, dropped and made again) on the cluster of scripts/pg.sh:
 #   1. generates TASKS ended tasks (default 4,200,000: about 10,000,000 ledger rows) with their ledger
@@ -17,7 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PORT="${OMNIMETER_PG_PORT:-54329}"
-DB=omnimeter_bench
+DB="${DB:-omnimeter_bench}"
 URL="postgresql://postgres@127.0.0.1:$PORT/$DB"
 TASKS="${TASKS:-4200000}"
 EXPORT_TASKS="${EXPORT_TASKS:-1000000}"
