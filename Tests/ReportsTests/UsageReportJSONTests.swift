@@ -1,5 +1,6 @@
 @testable import Accounting
 import Foundation
+import Kling
 @testable import Gateway
 import NIOCore
 import Testing
@@ -48,5 +49,18 @@ import Testing
         let expected = try JSONResponse.encoder.encode(UsageReportBody(result))
         let written = Data(UsageReportJSON.encode(result).readableBytesView)
         #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    }
+
+    /// `/v1/usage` puts the written bytes in the Kling envelope as they are: the same bytes as decoding
+    /// them and encoding the envelope, for every case and a request id that needs escaping.
+    @Test(arguments: 0..<cases.count)
+    func theEnvelopeAroundWrittenBytesIsTheEnvelopeOfTheValue(_ index: Int) throws {
+        let written = UsageReportJSON.encode(Self.cases[index])
+        for requestID in ["4b6f0c1e-2d3a-4c5b-8e9f-0a1b2c3d4e5f", "quote \" slash / é"] {
+            let value = try JSONValue.decode(Data(written.readableBytesView))
+            let expected = JSONValue.object(["code": 0, "message": "SUCCEED", "request_id": .string(requestID), "data": value]).encodedString()
+            let spliced = JSONResponse.klingEnvelope(json: written, requestID: requestID)
+            #expect(String(decoding: spliced.readableBytesView, as: UTF8.self) == expected)
+        }
     }
 }

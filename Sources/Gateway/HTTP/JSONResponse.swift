@@ -28,6 +28,24 @@ public enum JSONResponse {
     public static func kling(_ data: JSONValue, requestID: String) -> Response {
         json(.object(["code": 0, "message": "SUCCEED", "request_id": .string(requestID), "data": data]))
     }
+
+    /// The same envelope around `data`, bytes of JSON already written (a report's direct writer), in the
+    /// sorted key order of `kling(_:requestID:)`, so the answer is byte for byte the same without decoding
+    /// the data and encoding it again.
+    public static func kling(json data: ByteBuffer, requestID: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: klingEnvelope(json: data, requestID: requestID)))
+    }
+
+    static func klingEnvelope(json data: ByteBuffer, requestID: String) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.reserveCapacity(data.readableBytes + requestID.utf8.count + 64)
+        body.writeString(#"{"code":0,"data":"#)
+        body.writeImmutableBuffer(data)
+        body.writeString(#","message":"SUCCEED","request_id":"#)
+        body.writeBytes(JSONValue.string(requestID).encodedData())
+        body.writeString("}")
+        return body
+    }
 }
 
 /// RFC 3339 timestamps in UTC with milliseconds, e.g. 2026-11-23T01:27:00.123Z.

@@ -44,8 +44,7 @@ struct SelfServiceRoutes: Sendable {
             }
         }
         let result = try await UsageReport(pool: pool).run(period: period, groupBy: groups, tenantID: key.tenantID)
-        let data = try JSONValue.decode(Data(UsageReportJSON.encode(result).readableBytesView))
-        return JSONResponse.kling(data, requestID: context.requestID)
+        return JSONResponse.kling(json: UsageReportJSON.encode(result), requestID: context.requestID)
     }
 
     func statement(_ request: Request, _ context: TenantContext, _ key: AuthenticatedKey) async throws -> Response {
