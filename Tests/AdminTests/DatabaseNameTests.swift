@@ -31,4 +31,15 @@ import Testing
         #expect(explicit.databaseName == "postgresql://u@h/d")
         #expect(throws: GatewayConfig.Invalid.self) { try GatewayConfig.fromEnvironment(["OMNIMETER_PG_PORT": "many"]) }
     }
+
+    /// Retention is off unless set; a set value is whole days from 1 (docs/events.md, "Retention").
+    @Test func deliveryRetentionIsOffByDefaultAndTakesWholeDays() throws {
+        #expect(try GatewayConfig.fromEnvironment([:]).deliveryRetentionDays == nil)
+        #expect(try GatewayConfig.fromEnvironment(["OMNIMETER_DELIVERY_RETENTION_DAYS": "30"]).deliveryRetentionDays == 30)
+        for bad in ["0", "-1", "30d", "1.5", "36501"] {
+            #expect(throws: GatewayConfig.Invalid.self, "\(bad)") {
+                try GatewayConfig.fromEnvironment(["OMNIMETER_DELIVERY_RETENTION_DAYS": bad])
+            }
+        }
+    }
 }

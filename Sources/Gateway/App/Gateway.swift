@@ -72,14 +72,16 @@ public struct Gateway: Sendable {
     /// The background services beside the HTTP server.
     public func makeBackgroundServices() -> [any Service] {
         // grants expire on time whether or not an upstream is configured
-        let expiry = GrantExpiryService(grants: GrantStore(pool: pool), tick: .seconds(1), logger: logger)
-        guard let follower else { return [expiry] }
+        var services: [any Service] = [GrantExpiryService(grants: GrantStore(pool: pool), tick: .seconds(1), logger: logger)]
+        if let days = config.deliveryRetentionDays {
+            services.append(DeliveryRetentionService(retention: DeliveryRetention(pool: pool), days: days, tick: .seconds(3600), logger: logger))
+        }
+        guard let follower else { return services }
         let tick = min(config.pollInterval, .seconds(1))
         return [
             TaskPoller(follower: follower, tasks: tasks, owner: config.instanceID, tick: tick, logger: logger),
             makeCallbackDelivery(),
-            expiry,
-        ]
+        ] + services
     }
 
     /// The HTTP server with its limits (docs/security.md, "HTTP"): a request head must be complete

@@ -28,6 +28,9 @@ public struct GatewayConfig: Sendable {
     public var metricsToken: String?
     /// A CSV download whose client reads nothing for this long is aborted (`OMNIMETER_EXPORT_STALL_S`, for tests).
     public var exportStallTimeout: Duration = .seconds(30)
+    /// Finished deliveries and their events are deleted this many days after they finished
+    /// (`OMNIMETER_DELIVERY_RETENTION_DAYS`; nil, the default: kept for ever). docs/events.md, "Retention".
+    public var deliveryRetentionDays: Int?
 
     /// True when reads have a database of their own (a replica) rather than the primary.
     public var hasReadReplica: Bool { readDatabaseURL != databaseURL }
@@ -104,6 +107,9 @@ public struct GatewayConfig: Sendable {
         config.maxExports = try positiveInt("OMNIMETER_MAX_EXPORTS", default: 2, max: 1000)
         config.metricsToken = value("OMNIMETER_METRICS_TOKEN")
         config.exportStallTimeout = .seconds(try positiveInt("OMNIMETER_EXPORT_STALL_S", default: 30, max: 3600))
+        if value("OMNIMETER_DELIVERY_RETENTION_DAYS") != nil {
+            config.deliveryRetentionDays = try positiveInt("OMNIMETER_DELIVERY_RETENTION_DAYS", default: 0, max: 36_500)
+        }
         return config
     }
 

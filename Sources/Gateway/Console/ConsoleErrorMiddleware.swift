@@ -1,5 +1,6 @@
 import Accounting
 import Hummingbird
+import NIOCore
 import Postgres
 
 /// Turns every error under `/console/` and `/portal/` into an HTML page: a form value the admin API's
@@ -20,6 +21,8 @@ struct ConsoleErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return page(.serviceUnavailable, "database unavailable; nothing was changed")
         } catch let error as HTTPError {
             return page(error.status, error.body ?? error.status.reasonPhrase)
+        } catch is NIOTooManyBytesError {
+            return page(.contentTooLarge, "the form is larger than this page accepts; nothing was changed")
         } catch {
             context.logger.error("unexpected error on the \(kind.rawValue)", metadata: ["error": "\(error)"])
             return page(.internalServerError, "internal error")
