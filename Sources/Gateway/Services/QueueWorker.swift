@@ -12,19 +12,38 @@ public struct QueueWorker<Item: Sendable>: Sendable {
     let logger: Logger
     /// Leases up to `limit` due items for this process.
     let lease: @Sendable (_ limit: Int) async throws -> [Item]
-    /// Works one item; an error is the item's own (it is logged, its lease lapses, it comes due again).
-    let work: @Sendable (Item) async throws -> Void
+    /// Works one leased batch; an item's error is its own (it is logged, its lease lapses, it comes due again).
+    let work: @Sendable ([Item]) async -> Void
 
     public init(name: String, batchSize: Int, tick: Duration, logger: Logger,
                 lease: @escaping @Sendable (_ limit: Int) async throws -> [Item],
                 work: @escaping @Sendable (Item) async throws -> Void) {
+        self.init(name: name, batchSize: batchSize, tick: tick, logger: logger, lease: lease, workBatch: { due in
+            await withTaskGroup(of: Void.self) { group in
+                for item in due {
+                    group.addTask {
+                        do {
+                            try await work(item)
+                        } catch {
+                            logger.warning("\(name) item failed; it comes due again", metadata: ["error": "\(error)"])
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    /// Works each leased batch as a whole (the task poller settles a round's tasks in one transaction).
+    public init(name: String, batchSize: Int, tick: Duration, logger: Logger,
+                lease: @escaping @Sendable (_ limit: Int) async throws -> [Item],
+                workBatch: @escaping @Sendable ([Item]) async -> Void) {
         precondition(batchSize > 0, "a batch holds at least one item")
         self.name = name
         self.batchSize = batchSize
         self.tick = tick
         self.logger = logger
         self.lease = lease
-        self.work = work
+        self.work = workBatch
     }
 
     public func run() async {
@@ -45,17 +64,7 @@ public struct QueueWorker<Item: Sendable>: Sendable {
             logger.warning("\(name) queue unavailable", metadata: ["error": "\(error)"])
             return 0
         }
-        await withTaskGroup(of: Void.self) { group in
-            for item in due {
-                group.addTask {
-                    do {
-                        try await work(item)
-                    } catch {
-                        logger.warning("\(name) item failed; it comes due again", metadata: ["error": "\(error)"])
-                    }
-                }
-            }
-        }
+        if !due.isEmpty { await work(due) }
         return due.count
     }
 }

@@ -27,6 +27,12 @@ public struct TaskFollower: Sendable {
     /// the upstream announced (a success is then charged late, once).
     /// The look goes to the channel that created the task (or was asked to), never another (docs/channels.md).
     public func follow(_ task: TaskRecord, owner: String?) async throws {
+        let (decision, answer) = try await look(task)
+        try await carryOut(decision, task, answer, owner: owner)
+    }
+
+    /// One look upstream at a task and the decision it makes.
+    func look(_ task: TaskRecord) async throws -> (FollowDecision, UpstreamClient.QueryOutcome) {
         let answer: UpstreamClient.QueryOutcome
         if let upstream = try await channels.client(forTask: task.channelID) {
             answer = await upstream.query(task.endpoint, id: task.upstreamTaskID ?? task.id.uuidString.lowercased())
@@ -36,9 +42,28 @@ public struct TaskFollower: Sendable {
         if case .unavailable(let reason) = answer {
             logger.debug("upstream unavailable for task", metadata: task.logMetadata(["reason": "\(reason)"]))
         }
-        let decision = FollowDecision.decide(.init(task), answer: answer, now: Date(), timeoutSeconds: config.taskTimeoutSeconds)
-        try await carryOut(decision, task, answer, owner: owner)
+        return (FollowDecision.decide(.init(task), answer: answer, now: Date(), timeoutSeconds: config.taskTimeoutSeconds), answer)
     }
+
+    /// The settlement a decision makes, when it makes one (the rest are carried out by `carryOut`).
+    func settlement(_ decision: FollowDecision, _ task: TaskRecord, _ answer: UpstreamClient.QueryOutcome) async throws -> SettlementRequest? {
+        switch decision {
+        case .settleSucceeded, .settleFailed:
+            guard case .found(let found, let data) = answer else { return nil }
+            return try await settler.settlement(task, found, data)
+        case .expire:
+            return SettlementRequest(taskID: task.id, outcome: .expired)
+        case .releaseNeverSent:
+            return SettlementRequest(taskID: task.id, outcome: .failed(message: Self.neverSent))
+        case .giveUpSubmitting:
+            return SettlementRequest(taskID: task.id, outcome: .failed(message: Self.gaveUp))
+        case .reschedule, .resubmit, .leave:
+            return nil
+        }
+    }
+
+    static let neverSent = "not submitted: the gateway stopped before sending the task; the reservation was released"
+    static let gaveUp = "could not be submitted upstream"
 
     func carryOut(_ decision: FollowDecision, _ task: TaskRecord, _ answer: UpstreamClient.QueryOutcome, owner: String?) async throws {
         switch decision {
@@ -53,9 +78,9 @@ public struct TaskFollower: Sendable {
         case .resubmit:
             _ = try await submitter.submit(task, attemptsLeft: 1)
         case .releaseNeverSent:
-            try await settler.end(task, .failed(message: "not submitted: the gateway stopped before sending the task; the reservation was released"))
+            try await settler.end(task, .failed(message: Self.neverSent))
         case .giveUpSubmitting:
-            try await settler.end(task, .failed(message: "could not be submitted upstream"))
+            try await settler.end(task, .failed(message: Self.gaveUp))
         case .leave:
             return
         }

@@ -4,7 +4,7 @@ import ServiceLifecycle
 
 /// Follows unfinished tasks: a job queue in PostgreSQL run by a `QueueWorker`. Each tick leases a
 /// bounded batch of due tasks (`FOR UPDATE SKIP LOCKED`, so instances share the work without
-/// overlap) and looks at each once. A crashed instance's leases expire and its tasks come due again;
+/// overlap), looks at each once, and settles the round's ended tasks in one transaction. A crashed instance's leases expire and its tasks come due again;
 /// on SIGTERM the batch in hand is finished before the service returns.
 public struct TaskPoller: Service {
     let worker: QueueWorker<TaskRecord>
@@ -15,13 +15,8 @@ public struct TaskPoller: Service {
         worker = QueueWorker(
             name: "poll", batchSize: Self.batchSize, tick: tick, logger: logger,
             lease: { limit in try await tasks.leaseDueTasks(owner: owner, limit: limit, leaseSeconds: Self.leaseSeconds) },
-            work: { task in
-                do {
-                    try await follower.follow(task, owner: owner)
-                } catch {
-                    logger.warning("following a task failed", metadata: task.logMetadata(["error": "\(error)"]))
-                }
-            })
+            // a round's settlements in one transaction, its other decisions one by one
+            workBatch: { due in await follower.follow(batch: due, owner: owner) })
     }
 
     public func run() async throws {

@@ -15,15 +15,40 @@ public struct TaskSettler: Sendable {
     /// Ends a task from a final upstream answer: the actual cost at the terms it was reserved with,
     /// never more than the reservation. A success after expiry becomes a late charge.
     func settle(_ task: TaskRecord, _ found: UpstreamTask, _ data: JSONValue) async throws -> SettlementResult {
+        let request = try await settlement(task, found, data)
+        let result = try await end(task, request.outcome, request.upstream)
+        logSettled(task, request.outcome)
+        return result
+    }
+
+    /// What a final upstream answer settles: the outcome (a success's charge computed here) and the snapshot.
+    func settlement(_ task: TaskRecord, _ found: UpstreamTask, _ data: JSONValue) async throws -> SettlementRequest {
         let snapshot = UpstreamSnapshot(upstreamTaskID: found.taskID, statusMessage: found.statusMessage,
                                         result: data["task_result"], finalUnitDeduction: found.finalUnitDeduction)
         guard found.status == .succeed else {
-            return try await end(task, .failed(message: found.statusMessage ?? "failed upstream"), snapshot)
+            return SettlementRequest(taskID: task.id, outcome: .failed(message: found.statusMessage ?? "failed upstream"), upstream: snapshot)
         }
         let charge = try await actualCharge(task, found)
-        let result = try await end(task, .succeeded(chargeMicros: charge.chargeMicros, billableSeconds: charge.billableSeconds, images: charge.images), snapshot)
-        logger.info("task settled", metadata: task.logMetadata(["charged_micros": "\(charge.chargeMicros)"]))
-        return result
+        return SettlementRequest(taskID: task.id, outcome: .succeeded(chargeMicros: charge.chargeMicros, billableSeconds: charge.billableSeconds,
+                                                                      images: charge.images), upstream: snapshot)
+    }
+
+    /// Ends a poll round's tasks in one transaction (`TaskStore.settle(batch:)`), each exactly once;
+    /// answers in the order of `requests`.
+    func end(batch requests: [(task: TaskRecord, request: SettlementRequest)]) async -> [Result<SettlementResult, any Error>] {
+        let results = await tasks.settle(batch: requests.map(\.request))
+        for ((task, request), result) in zip(requests, results) {
+            guard case .success(let settled) = result else { continue }
+            _ = GatewayMetrics.settled(settled)
+            if case .expired = request.outcome { logger.info("task expired", metadata: task.logMetadata()) }
+            logSettled(task, request.outcome)
+        }
+        return results
+    }
+
+    private func logSettled(_ task: TaskRecord, _ outcome: TaskOutcome) {
+        guard case .succeeded(let charge, _, _) = outcome else { return }
+        logger.info("task settled", metadata: task.logMetadata(["charged_micros": "\(charge)"]))
     }
 
     @discardableResult
