@@ -33,7 +33,7 @@ import Testing
         // expired on day 0, late-charged later: the rollup takes it out of day 0 and puts it in day 2
         let late = try await Fixtures.costedTask(pool, key, Self.o1Std5, channel: "default", card: .identity, .expired, endedAt: day + 3_600)
         _ = try await TaskStore(pool: pool).settle(taskID: late.id, outcome: Fixtures.succeeded(420_000, seconds: 5))
-        try await pool.execute("UPDATE tasks SET ended_at = \(day + 2 * 86_400 + 60_000) WHERE id = \(late.id)")
+        try await Fixtures.moveEnd(pool, late.id, to: day + 2 * 86_400 + 60_000)
         return World(key: key, channel: channel, day: day)
     }
 
@@ -98,7 +98,7 @@ import Testing
         try await pool.execute("UPDATE tasks SET upstream_status_msg = 'polled' WHERE id = \(task.id)")
         #expect(try await rows() == ["\(date) default 1 560000 300000"])
         // moved to the next day, then the report's two paths still agree
-        try await pool.execute("UPDATE tasks SET ended_at = \(day + 86_400 + 5) WHERE id = \(task.id)")
+        try await Fixtures.moveEnd(pool, task.id, to: day + 86_400 + 5)
         let next = String((day + 86_400).formatted(.iso8601.year().month().day()))
         #expect(try await rows() == ["\(next) default 1 560000 300000"])
         let period = try #require(ReportPeriod(from: day - 1, to: day + 2 * 86_400 + 1))

@@ -38,8 +38,21 @@ extension Fixtures {
         for outcome in outcomes {
             _ = try await store.settle(taskID: task.id, outcome: outcome)
         }
-        if let endedAt { try await pool.execute("UPDATE tasks SET ended_at = \(endedAt) WHERE id = \(task.id)") }
+        if let endedAt { try await moveEnd(pool, task.id, to: endedAt) }
         return try #require(try await store.task(id: task.id))
+    }
+
+    /// Moves an ended task's end; the usage rollup moves with it, as endedTask does (margin_daily follows by itself).
+    public static func moveEnd(_ pool: PostgresPool, _ taskID: UUID, to endedAt: Date) async throws {
+        try await pool.transaction { connection in
+            guard let row = try await connection.queryFirst("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(taskID) FOR UPDATE") else { return }
+            let settled = try TaskRecord(row: row)
+            try await UsageRollup.remove(settled, on: connection)
+            try await connection.execute("UPDATE tasks SET ended_at = \(endedAt) WHERE id = \(taskID)")
+            var moved = settled
+            moved.endedAt = endedAt
+            try await UsageRollup.record(moved, on: connection)
+        }
     }
 
     /// The task's recorded channel and cost.
