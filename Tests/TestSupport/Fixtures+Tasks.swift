@@ -60,15 +60,7 @@ extension Fixtures {
             _ = try await store.settle(taskID: task.id, outcome: outcome, upstream: UpstreamSnapshot(upstreamTaskID: upstreamID))
         }
         // the daily rollup moves with the end, as it would have been written at that time
-        try await pool.transaction { connection in
-            guard let row = try await connection.queryFirst("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(task.id) FOR UPDATE") else { return }
-            let settled = try TaskRecord(row: row)
-            try await UsageRollup.remove(settled, on: connection)
-            try await connection.execute("UPDATE tasks SET ended_at = \(endedAt) WHERE id = \(task.id)")
-            var moved = settled
-            moved.endedAt = endedAt
-            try await UsageRollup.record(moved, on: connection)
-        }
+        try await moveEnd(pool, task.id, to: endedAt)
         return try #require(try await store.task(id: task.id))
     }
 
