@@ -70,6 +70,8 @@ public final class PreparedStatements: @unchecked Sendable {
         case prepared(String)
         /// To prepare now, in the same round trip, then run.
         case prepare(String)
+        /// Prepared by an earlier statement of the same round trip.
+        case preparedEarlierInThisTrip(String)
     }
 }
 

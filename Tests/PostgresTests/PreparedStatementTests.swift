@@ -35,6 +35,20 @@ import Testing
         #expect(pool.statements.isEnabled)
     }
 
+    @Test func aStatementThatComesTwiceInOneRoundTripIsPreparedOnce() async throws {
+        let pool = try await TestDatabase.pool(max: 1)
+        defer { Task { await pool.close() } }
+        let marker = UUID()
+        try await pool.transaction { connection in
+            // a batch settle sends the same statement once per task, in one pipeline
+            try await connection.later("INSERT INTO tx_rollback_rows VALUES (\(marker))")
+            try await connection.later("INSERT INTO tx_rollback_rows VALUES (\(marker))")
+            _ = try await connection.pipeline(["SELECT \(marker)::text AS v", "SELECT \(marker)::text AS v"])
+        }
+        #expect(pool.statements.isEnabled)  // a second Parse of the same name would have been 42P05
+        #expect(try await Self.count(pool, marker) == 2)
+    }
+
     @Test func aPrepareThatSucceededBeforeAFailureInTheSamePipelineIsKept() async throws {
         let pool = try await TestDatabase.pool(max: 1)
         defer { Task { await pool.close() } }
