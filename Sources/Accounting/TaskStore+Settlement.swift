@@ -87,8 +87,12 @@ extension TaskStore {
                 images = producedImages
             }
             let release = task.reservedMicros - charge
+            // what the upstream costs (docs/channels.md), in the same update: one new row version
+            let cost = try TaskCost.cost(taskID: taskID, outcome: outcome, inputs: costInputs)
             let updated = try await connection.later("""
                 UPDATE tasks SET state = \(outcome.state.rawValue), charged_micros = \(charge), released_micros = \(release),
+                       cost_micros = \(cost),
+                       channel_id = COALESCE(channel_id, CASE WHEN COALESCE(upstream_task_id, \(upstream.upstreamTaskID)) IS NOT NULL THEN 'default' END),
                        billable_seconds = COALESCE(\(seconds), billable_seconds), images = COALESCE(\(images), images),
                        upstream_task_id = COALESCE(upstream_task_id, \(upstream.upstreamTaskID)),
                        upstream_status_msg = COALESCE(\(upstream.statusMessage), upstream_status_msg),
@@ -121,8 +125,6 @@ extension TaskStore {
             // the charge taken from the holds in funding order, the rest given back where it was held
             try await FundingStore.settle(taskID: taskID, tenantID: tenantID, charge: charge, rows: reads[0], on: connection)
             try await AlertEvents.afterMoneyMove(tenantID: tenantID, keyID: keyID, preread: alertSettings, on: connection)
-            // what the upstream costs (docs/channels.md)
-            try await TaskCost.record(taskID: taskID, outcome: outcome, inputs: costInputs, on: connection)
             try await CallbackOutbox.enqueue(record, on: connection)
             try await UsageRollup.record(record, on: connection)
             return .pending(updated)

@@ -22,26 +22,33 @@ public enum TaskCost {
     /// (settlement changes none of what it reads); the update goes with the transaction's next round trip.
     @discardableResult
     static func record(taskID: UUID, outcome: TaskOutcome, inputs: PostgresRow?, on connection: PostgresConnection) async throws -> Int64 {
-        var cost: Int64 = 0
-        if case .succeeded(let charge, let seconds, let images) = outcome {
-            do {
-                guard let inputs else { throw PostgresError(.usage, message: "no task \(taskID) to cost") }
-                cost = try succeededCost(inputs, usage: SettledUsage(billableSeconds: seconds, images: images))
-            } catch let error as PostgresError {
-                throw error
-            } catch {
-                // Inputs that can no longer be priced must not stop the money from settling: the task then
-                // costs what it charged (margin 0), the one figure settlement computed from its usage.
-                cost = charge
-            }
-        }
+        let cost = try cost(taskID: taskID, outcome: outcome, inputs: inputs)
         try await connection.later("""
-            UPDATE tasks SET cost_micros = \(cost),
-                   channel_id = COALESCE(channel_id, CASE WHEN upstream_task_id IS NOT NULL THEN 'default' END)
+            UPDATE tasks SET cost_micros = \(cost), \(unescaped: defaultChannelSQL)
             WHERE id = \(taskID)
             """)
         return cost
     }
+
+    /// What `outcome` costs, from the answer of `inputsQuery`, for a caller that writes it in its own
+    /// update of the task (an open task's settlement: one new row version instead of two).
+    static func cost(taskID: UUID, outcome: TaskOutcome, inputs: PostgresRow?) throws -> Int64 {
+        guard case .succeeded(let charge, let seconds, let images) = outcome else { return 0 }
+        do {
+            guard let inputs else { throw PostgresError(.usage, message: "no task \(taskID) to cost") }
+            return try succeededCost(inputs, usage: SettledUsage(billableSeconds: seconds, images: images))
+        } catch let error as PostgresError {
+            throw error
+        } catch {
+            // Inputs that can no longer be priced must not stop the money from settling: the task then
+            // costs what it charged (margin 0), the one figure settlement computed from its usage.
+            return charge
+        }
+    }
+
+    /// A task that reached the upstream without a recorded channel was made by `default`. Written as a
+    /// SET item of an UPDATE of tasks whose `upstream_task_id` is already the task's final one.
+    static let defaultChannelSQL: StaticString = "channel_id = COALESCE(channel_id, CASE WHEN upstream_task_id IS NOT NULL THEN 'default' END)"
 
     /// What a success's cost is computed from: the task's request, its list book and its channel's cost.
     static func inputsQuery(taskID: UUID) -> PostgresQuery {
