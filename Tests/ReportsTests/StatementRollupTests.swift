@@ -168,11 +168,12 @@ import Testing
         let (started, signal) = AsyncStream.makeStream(of: Void.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<3 {
-                // a key each: the fixture that moves a task's end updates usage_daily rows without the tenant lock
+                // the product's own paths only (reserve, settle), which take the tenant lock first
                 let own = try await Fixtures.key(pool, tenantID: key.tenantID, tenantName: key.tenantName, name: "w\(worker)")
                 group.addTask {
                     for round in 0..<8 {
-                        try await Fixtures.endedTask(pool, own, Fixtures.o1Pro5s, Fixtures.succeeded(560_000, seconds: 5), endedAt: Date())
+                        let task = try await Fixtures.openTask(pool, own, Fixtures.o1Pro5s)
+                        _ = try await TaskStore(pool: pool).settle(taskID: task.id, outcome: Fixtures.succeeded(560_000, seconds: 5))
                         if worker == 0 && round == 2 { signal.yield(); signal.finish() }
                     }
                 }
