@@ -8,7 +8,8 @@ import Postgres
 extension Reconciliation {
     /// Restricted to `pairs` (a query of `tenant_id`, `bucket` columns), or every group when nil. A pair's
     /// entries are found through the ledger's (tenant_id, created_at) index, and its late charges through
-    /// the tasks made in the bucket.
+    /// the tasks made in the bucket, each by its (task_id, kind) row (`OFFSET 0`: joined flat, the planner
+    /// read every late charge of the tenant per pair, 2.3 s for two hours of the 10 M seed; now 0.16 s).
     static func statementRollupOffenders(pairs: PostgresQuery?) -> PostgresQuery {
         let actual: PostgresQuery
         let rollup: PostgresQuery
@@ -24,7 +25,10 @@ extension Reconciliation {
                         WHERE p.tenant_id = c.tenant_id AND p.kind <> 'late_charge'
                           AND p.created_at >= c.bucket AND p.created_at < c.bucket + interval '15 minutes'
                         UNION ALL
-                        SELECT p.* FROM tasks t JOIN statement_rollup_parts p ON p.task_id = t.id AND p.kind = 'late_charge'
+                        SELECT p.* FROM tasks t
+                        CROSS JOIN LATERAL (
+                            SELECT p.* FROM statement_rollup_parts p WHERE p.task_id = t.id AND p.kind = 'late_charge' OFFSET 0
+                        ) p
                         WHERE t.tenant_id = c.tenant_id AND t.created_at >= c.bucket AND t.created_at < c.bucket + interval '15 minutes'
                     ) p
                     GROUP BY 1, 2, 3, 4, 5, 6
