@@ -12,6 +12,10 @@ public struct AuthenticatedKey: Sendable {
     public var allowedModels: [String]?
     /// What this key may do (`KeyScope`); checked by every tenant route.
     public var scopes: [KeyScope]
+    /// The price book's latest version and the tenant's rate card's (0: none), read with the key in the
+    /// same statement so a create prices without two more round trips; nil: not read.
+    public var priceVersion: Int?
+    public var rateCardVersion: Int?
 
     public init(keyID: UUID, keyName: String, tenantID: UUID, tenantName: String, tenantSuspended: Bool, allowedModels: [String]?,
                 scopes: [KeyScope] = KeyScope.all) {
@@ -64,13 +68,16 @@ public struct KeyAuthenticator: Sendable {
                             AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
                 RETURNING id
             )
-            SELECT id, name, tenant_id, allowed_models, scopes, revoked, expired, tenant_name, suspended FROM found
+            SELECT id, name, tenant_id, allowed_models, scopes, revoked, expired, tenant_name, suspended,
+                   (SELECT max(version) FROM price_books) AS price_version,
+                   COALESCE((SELECT max(r.version) FROM rate_cards r WHERE r.tenant_id = found.tenant_id), 0) AS rate_card_version
+            FROM found
             """)
         guard let row else { throw KeyAuthenticationError.unknown }
         if try row.decode(Bool.self, "revoked") { throw KeyAuthenticationError.unknown }
         if try row.decode(Bool.self, "expired") { throw KeyAuthenticationError.expired }
         let models = try row.decode(PostgresJSON?.self, "allowed_models").map { try $0.decode([String].self) }
-        return AuthenticatedKey(
+        var key = AuthenticatedKey(
             keyID: try row.decode(UUID.self, "id"),
             keyName: try row.decode(String.self, "name"),
             tenantID: try row.decode(UUID.self, "tenant_id"),
@@ -79,5 +86,8 @@ public struct KeyAuthenticator: Sendable {
             allowedModels: models,
             scopes: try row.decode(PostgresJSON.self, "scopes").decode([KeyScope].self)
         )
+        key.priceVersion = try row.decode(Int?.self, "price_version")
+        key.rateCardVersion = try row.decode(Int.self, "rate_card_version")
+        return key
     }
 }

@@ -50,7 +50,9 @@ public struct PriceBookStore: Sendable {
     }
 
     /// The book in force now: the highest version.
-    public func current() async throws -> (version: Int, book: PriceBook) {
+    /// The book in force; `known` is its version when the caller read it already (`AuthenticatedKey`).
+    public func current(known: Int? = nil) async throws -> (version: Int, book: PriceBook) {
+        if let known, let book = try await version(known) { return (book.version, book.book) }
         let current = try await currentVersion()
         return (current.version, current.book)
     }

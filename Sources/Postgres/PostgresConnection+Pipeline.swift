@@ -39,13 +39,29 @@ extension PostgresConnection {
         let carriesBegin = inTransaction && !transactionSent
         if inTransaction { transactionSent = true }
         PostgresStatementLog.current?.record(roundTrip: all.map(\.sql))
-        let statements = all.map { ($0.sql, $0.binds) }
+        let statements = all.map { query in
+            PipelineStatement(sql: query.sql, binds: query.binds,
+                              naming: self.statements.naming(query.sql, query.binds.map { Oid($0.oid) }, prepared: preparedNames))
+        }
         let outcomes: [Outcome]
         do {
-            outcomes = try await onQueue { handle in try Self.runPipeline(handle, statements) }
+            outcomes = try await onQueue { handle in
+                try Self.runPipeline(handle, statements) { self.preparedNames.insert($0) }
+            }
         } catch let broken as PipelineBroken {
             poisoned = true
             throw broken.error
+        } catch let error as PostgresError where error.isPreparedStatementMismatch && statements.contains(where: { $0.naming != .unnamed }) {
+            if carriesBegin { transactionOpened = true }
+            if self.statements.disable() {
+                logger.warning("named prepared statements turned off: the database session changed under this connection (a pooler in transaction mode?)",
+                               metadata: ["sqlstate": "\(error.sqlState ?? "")"])
+            }
+            preparedNames = []
+            // inside a transaction the whole transaction runs again (PostgresPool.transaction);
+            // alone, the pipeline was its own implicit transaction and ran nothing: send it again unnamed
+            guard !inTransaction else { throw error }
+            return try await sendPipeline(queries)
         } catch {
             if carriesBegin { transactionOpened = true } // the server answered: BEGIN ran
             throw error
@@ -53,6 +69,13 @@ extension PostgresConnection {
         if carriesBegin { transactionOpened = true }
         for (item, outcome) in zip(queued, outcomes) { item.answer?.fill(outcome.rows) }
         return Array(outcomes.suffix(queries.count))
+    }
+
+    /// One statement of a round trip, and whether it goes out named.
+    struct PipelineStatement: Sendable {
+        var sql: String
+        var binds: [PostgresBind]
+        var naming: PreparedStatements.Naming
     }
 
     /// A statement waiting for the next round trip, and where its rows go.
@@ -66,23 +89,45 @@ extension PostgresConnection {
         var error: PostgresError
     }
 
-    static func runPipeline(_ handle: OpaquePointer, _ statements: [(String, [PostgresBind])]) throws -> [Outcome] {
+    static func runPipeline(_ handle: OpaquePointer, _ statements: [PipelineStatement],
+                            prepared: (String) -> Void) throws -> [Outcome] {
         guard PQenterPipelineMode(handle) == 1 else { throw PipelineBroken(error: connectionError(handle)) }
-        for (sql, binds) in statements {
+        for statement in statements {
+            let binds = statement.binds
             let values = binds.map { $0.text.map { strdup($0) } ?? nil }
             defer { values.forEach { free($0) } }
             let pointers = values.map { UnsafePointer<CChar>($0) }
             let types = binds.map { Oid($0.oid) }
-            guard PQsendQueryParams(handle, sql, Int32(binds.count), types, pointers, nil, nil, 0) == 1 else {
-                throw PipelineBroken(error: connectionError(handle))
+            let sent: Int32
+            switch statement.naming {
+            case .unnamed:
+                sent = PQsendQueryParams(handle, statement.sql, Int32(binds.count), types, pointers, nil, nil, 0)
+            case .prepared(let name):
+                sent = PQsendQueryPrepared(handle, name, Int32(binds.count), pointers, nil, nil, 0)
+            case .prepare(let name):
+                sent = PQsendPrepare(handle, name, statement.sql, Int32(binds.count), types) == 1
+                    ? PQsendQueryPrepared(handle, name, Int32(binds.count), pointers, nil, nil, 0) : 0
             }
+            guard sent == 1 else { throw PipelineBroken(error: connectionError(handle)) }
         }
         guard PQpipelineSync(handle) == 1 else { throw PipelineBroken(error: connectionError(handle)) }
 
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(statements.count)
         var firstError: PostgresError?
-        for _ in statements {
+        for statement in statements {
+            if case .prepare(let name) = statement.naming {
+                // the Parse's own result comes first; once it succeeded the session holds the name,
+                // whatever happens to the rest of the pipeline
+                while let result = PQgetResult(handle) {
+                    defer { PQclear(result) }
+                    switch PQresultStatus(result) {
+                    case PGRES_COMMAND_OK: prepared(name)
+                    case PGRES_PIPELINE_ABORTED: break
+                    default: if firstError == nil { firstError = error(of: result, handle) }
+                    }
+                }
+            }
             // one statement's result, then NULL; PIPELINE_ABORTED for those after a failure
             var answer = Outcome(rows: [], affected: 0, commandStatus: "")
             while let result = PQgetResult(handle) {

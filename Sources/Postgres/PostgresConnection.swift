@@ -21,11 +21,15 @@ public final class PostgresConnection: @unchecked Sendable {
     var transactionOpened = false
     /// A pipeline left the session in an unknown protocol state: the pool drops it.
     var poisoned = false
+    /// The pool's naming of statements, and the names this session has prepared (PreparedStatements.swift).
+    let statements: PreparedStatements
+    var preparedNames: Set<String> = []
 
-    private init(handle: OpaquePointer, logger: Logger) {
+    private init(handle: OpaquePointer, logger: Logger, statements: PreparedStatements) {
         self.handle = handle
         self.queue = DispatchQueue(label: "omnimeter.postgres.connection")
         self.logger = logger
+        self.statements = statements
     }
 
     deinit {
@@ -52,7 +56,8 @@ public final class PostgresConnection: @unchecked Sendable {
     }()
 
     /// Opens a connection; `url` is a libpq connection string or URI.
-    public static func connect(url: String, logger: Logger) async throws -> PostgresConnection {
+    public static func connect(url: String, logger: Logger,
+                               statements: PreparedStatements = PreparedStatements(enabled: false)) async throws -> PostgresConnection {
         try await withCheckedThrowingContinuation { continuation in
             _ = sessionEnvironment
             DispatchQueue.global().async {
@@ -77,7 +82,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 }
                 // server NOTICEs ("already exists, skipping") are not errors: keep them off stderr
                 PQsetNoticeReceiver(handle, { _, _ in }, nil)
-                continuation.resume(returning: PostgresConnection(handle: handle, logger: logger))
+                continuation.resume(returning: PostgresConnection(handle: handle, logger: logger, statements: statements))
             }
         }
     }
@@ -159,6 +164,10 @@ public final class PostgresConnection: @unchecked Sendable {
         if !pending.isEmpty { return try await sendPipeline([query])[0] }
         let sql = query.sql
         let binds = query.binds
+        // a named statement goes out as a pipeline of one: its Parse, if new, rides with its run
+        if statements.naming(sql, binds.map { Oid($0.oid) }, prepared: preparedNames) != .unnamed {
+            return try await sendPipeline([query])[0]
+        }
         try Self.refuseNUL(query)
         PostgresStatementLog.current?.record(sql)
         return try await onQueue { handle in

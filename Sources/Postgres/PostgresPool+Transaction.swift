@@ -31,6 +31,9 @@ extension PostgresPool {
                 return try await withConnection { connection in
                     try await Self.runTransaction(on: connection, isolation, body)
                 }
+            } catch let error as TransactionRetry where error.underlying.isPreparedStatementMismatch && statements.isEnabled == false {
+                // named statements were just turned off for this pool (PreparedStatements.swift): not an attempt
+                logger.debug("running the transaction again unnamed", metadata: ["reason": "\(error.underlying)"])
             } catch let error as TransactionRetry where attempt < maxAttempts {
                 logger.debug("retrying transaction", metadata: ["attempt": "\(attempt)", "reason": "\(error.underlying)"])
                 attempt += 1
@@ -64,7 +67,8 @@ extension PostgresPool {
             connection.pending = []
             if connection.transactionSent, !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
             if let error = error as? PostgresError,
-               error.isRetryableTransactionFailure || (error.kind == .connection && !connection.transactionOpened) {
+               error.isRetryableTransactionFailure || error.isPreparedStatementMismatch
+                || (error.kind == .connection && !connection.transactionOpened) {
                 // a connection lost before BEGIN was answered ran nothing that could commit
                 throw TransactionRetry(underlying: error)
             }
@@ -78,7 +82,7 @@ extension PostgresPool {
         } catch let error as PostgresError {
             // a queued write failed (COMMIT was skipped, the session is in a failed transaction), or COMMIT did
             if !connection.isBroken { _ = try? await connection.executeScript("ROLLBACK") }
-            if error.isRetryableTransactionFailure { throw TransactionRetry(underlying: error) }
+            if error.isRetryableTransactionFailure || error.isPreparedStatementMismatch { throw TransactionRetry(underlying: error) }
             throw error
         }
         // COMMIT of a transaction that had failed answers ROLLBACK: never report that as success.

@@ -12,8 +12,11 @@ public final class PostgresPool: Sendable {
     /// Connections that bulk reads (exports) may hold at once; the rest are the money path's reserve.
     public let bulkLimit: Int
     let bulkPermits: PoolPermits
+    /// Named prepared statements for this pool's sessions (PreparedStatements.swift); on unless told not to.
+    public let statements: PreparedStatements
 
-    public init(url: String, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10), logger: Logger = Logger(label: "omnimeter.postgres")) {
+    public init(url: String, maxConnections: Int = 8, acquireTimeout: Duration = .seconds(10), logger: Logger = Logger(label: "omnimeter.postgres"),
+                preparedStatements: Bool = true) {
         precondition(maxConnections > 0, "a pool needs at least one connection")
         self.url = url
         self.maxConnections = maxConnections
@@ -23,6 +26,7 @@ public final class PostgresPool: Sendable {
         // a quarter of the pool (at least one connection) is never lent to bulk reads
         self.bulkLimit = maxConnections > 1 ? maxConnections - max(1, maxConnections / 4) : 1
         self.bulkPermits = PoolPermits(bulkLimit)
+        self.statements = PreparedStatements(enabled: preparedStatements)
     }
 
     /// Lends a connection to `body` and takes it back afterwards, dropping it if it broke.
@@ -69,7 +73,7 @@ public final class PostgresPool: Sendable {
             return connection
         case .slot:
             do {
-                return try await PostgresConnection.connect(url: url, logger: logger)
+                return try await PostgresConnection.connect(url: url, logger: logger, statements: statements)
             } catch {
                 await state.returnSlot()
                 logger.warning("database connection failed", metadata: ["error": "\(error)"])

@@ -7,7 +7,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let config = Startup.config()
         let logger = Startup.logger("omnimeter.migrate")
-        let pool = PostgresPool(url: config.databaseURL, maxConnections: 1)
+        let pool = PostgresPool(url: config.databaseURL, maxConnections: 1, preparedStatements: false)
         do {
             let applied = try await Startup.migrate(pool, logger: logger)
             print(applied.isEmpty ? "migrate: nothing to apply" : "migrate: applied \(applied.joined(separator: ", "))")

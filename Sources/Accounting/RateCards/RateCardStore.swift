@@ -21,10 +21,23 @@ public struct RateCardStore: Sendable {
     }
 
     /// The book a task of this tenant is priced at now, and the card version that made it from `book`.
-    public func effectiveBook(tenantID: UUID, book: PriceBook) async throws -> (pricingVersion: Int, book: PriceBook) {
-        guard let card = try await pool.withConnection({ try await Self.latest(tenantID, on: $0) }) else { return (0, book) }
+    /// `known` is the card's latest version when the caller read it already (0: none; `AuthenticatedKey`):
+    /// then no round trip when there is no card, or when that version is cached (versions never change).
+    public func effectiveBook(tenantID: UUID, book: PriceBook, known: Int? = nil) async throws -> (pricingVersion: Int, book: PriceBook) {
+        if known == 0 { return (0, book) }
+        let cached = await Self.cache.card(tenantID, database: pool.url)
+        let card: RateCard
+        if let cached, let known, cached.version == known {
+            card = cached
+        } else {
+            guard let latest = try await pool.withConnection({ try await Self.latest(tenantID, on: $0) }) else { return (0, book) }
+            await Self.cache.store(latest, database: pool.url)
+            card = latest
+        }
         return (card.version, try card.adjustment.applied(to: book))
     }
+
+    private static let cache = RateCardCache()
 
     /// Stores `adjustment` (validated by the caller) as the tenant's next version. nil: no such tenant.
     public func put(tenantID: UUID, _ adjustment: PriceAdjustment, actor: String) async throws -> RateCard? {
@@ -50,5 +63,15 @@ public struct RateCardStore: Sendable {
         try await connection.queryFirst("""
             SELECT \(unescaped: columns) FROM rate_cards WHERE tenant_id = \(tenantID) ORDER BY version DESC LIMIT 1
             """).map(RateCard.init(row:))
+    }
+}
+
+/// The latest card read per tenant (a version never changes once written), bounded; re-read on demand.
+actor RateCardCache {
+    private var cards: [String: RateCard] = [:]
+    func card(_ tenantID: UUID, database: String) -> RateCard? { cards["\(database)#\(tenantID)"] }
+    func store(_ card: RateCard, database: String) {
+        if cards.count > 10_000 { cards.removeAll() }
+        cards["\(database)#\(card.tenantID)"] = card
     }
 }

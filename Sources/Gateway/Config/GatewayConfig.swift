@@ -31,6 +31,9 @@ public struct GatewayConfig: Sendable {
     /// Finished deliveries and their events are deleted this many days after they finished
     /// (`OMNIMETER_DELIVERY_RETENTION_DAYS`; nil, the default: kept for ever). docs/events.md, "Retention".
     public var deliveryRetentionDays: Int?
+    /// Named prepared statements on the database sessions (`OMNIMETER_DB_PREPARED_STATEMENTS`, 1 by
+    /// default). They turn themselves off behind a pooler that switches sessions; 0 never uses them.
+    public var preparedStatements = true
 
     /// True when reads have a database of their own (a replica) rather than the primary.
     public var hasReadReplica: Bool { readDatabaseURL != databaseURL }
@@ -107,6 +110,11 @@ public struct GatewayConfig: Sendable {
         config.maxExports = try positiveInt("OMNIMETER_MAX_EXPORTS", default: 2, max: 1000)
         config.metricsToken = value("OMNIMETER_METRICS_TOKEN")
         config.exportStallTimeout = .seconds(try positiveInt("OMNIMETER_EXPORT_STALL_S", default: 30, max: 3600))
+        switch value("OMNIMETER_DB_PREPARED_STATEMENTS") ?? "1" {
+        case "0": config.preparedStatements = false
+        case "1": config.preparedStatements = true
+        case let other: throw Invalid(variable: "OMNIMETER_DB_PREPARED_STATEMENTS", problem: "expected 0 or 1, got \(other.debugDescription)")
+        }
         if value("OMNIMETER_DELIVERY_RETENTION_DAYS") != nil {
             config.deliveryRetentionDays = try positiveInt("OMNIMETER_DELIVERY_RETENTION_DAYS", default: 0, max: 36_500)
         }

@@ -128,9 +128,10 @@ public struct TaskIntake: Sendable {
         guard key.allows(model: parsed.model) else {
             throw KlingAPIError.notAllowed("model_name: \(parsed.model) is not allowed for this key")
         }
-        let (version, listBook) = try await prices.current()
+        let (version, listBook) = try await prices.current(known: key.priceVersion)
         // the tenant's rate card turns the list book into its own (docs/money.md)
-        let (pricingVersion, book) = try await RateCardStore(pool: tasks.pool).effectiveBook(tenantID: key.tenantID, book: listBook)
+        let (pricingVersion, book) = try await RateCardStore(pool: tasks.pool).effectiveBook(tenantID: key.tenantID, book: listBook,
+                                                                                                 known: key.rateCardVersion)
         do {
             let priced = try Pricing.price(parsed.priceRequest, book: book)
             return Priced(parsed: parsed, priceVersion: version, priced: priced, estimate: try Pricing.estimate(priced),
