@@ -10,7 +10,7 @@ import Testing
         "ledger_task_rows_belong_to_their_task",
         "grants_add_up", "grants_fund_only_their_models", "holds_match_reservations", "tenant_grants_match_ledger",
         "daily_charges_match_ledger", "usage_daily_matches_tasks",
-        "ended_tasks_have_cost",
+        "ended_tasks_have_cost", "statement_rollup_matches_ledger",
     ]
 
     /// A tenant with a task of every kind of ending and one still open.
@@ -124,6 +124,9 @@ import Testing
         },
         Breach(check: "usage_daily_matches_tasks") { w in
             (["UPDATE usage_daily SET charged_micros = charged_micros + 1 WHERE key_id = \(w.key.keyID)"], w.key.keyID)
+        },
+        Breach(check: "statement_rollup_matches_ledger") { w in
+            (["UPDATE statement_rollup SET amount_micros = amount_micros + 1 WHERE tenant_id = \(w.key.tenantID) AND kind = 'charge'"], w.key.tenantID)
         },
         Breach(check: "ended_tasks_have_cost") { w in
             (["UPDATE tasks SET cost_micros = NULL WHERE id = \(w.failed.id)"], w.failed.id)

@@ -165,6 +165,7 @@ extension Reconciliation {
             "usage_daily_matches_tasks": rollupOffenders(days: """
                 SELECT DISTINCT (ended_at AT TIME ZONE 'UTC')::date AS day FROM tasks WHERE ended_at >= \(since)
                 """),
+            "statement_rollup_matches_ledger": statementRollupOffenders(pairs: statementPairs(since: since)),
             "ended_tasks_have_cost": """
                 SELECT format('task %s (%s) ended at %s without cost_micros', id, state, ended_at) AS example
                 FROM tasks WHERE ended_at >= \(since) AND cost_micros IS NULL

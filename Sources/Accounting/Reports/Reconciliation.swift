@@ -173,5 +173,5 @@ public struct Reconciliation: Sendable {
             WHERE e.task_id IS NOT NULL
               AND (t.id IS NULL OR t.tenant_id <> e.tenant_id OR t.key_id IS DISTINCT FROM e.key_id)
             """),
-    ] + fundingChecks + rollupChecks + costChecks
+    ] + fundingChecks + rollupChecks + costChecks + statementChecks
 }

@@ -36,15 +36,12 @@ public struct PeriodStore: Sendable {
 
     public func close(_ month: StatementMonth, actor: String) async throws -> PeriodCloseResult {
         if let existing = try await period(month) { return .alreadyClosed(existing) }
-        // SHARE waits for every transaction that is writing ledger entries to end, and holds new ones
-        // back for this one instant: every entry up to `last` is committed, every later one is written
-        // after the close's mark and so counts after the closed month.
-        let last = try await pool.transaction { connection -> Int64 in
-            try await connection.execute("LOCK TABLE ledger_entries IN SHARE MODE")
-            return try await connection.queryFirst("SELECT COALESCE(max(id), 0)::bigint AS last FROM ledger_entries")
-                .expected("ledger mark").decode(Int64.self, "last")
-        }
-        return try await pool.transaction { connection -> PeriodCloseResult in
+        // The period is written in the transaction that holds SHARE on the ledger (docs: sql/019). SHARE
+        // waits for every transaction that is writing ledger entries to end and holds new ones back until
+        // this one commits: every entry up to `last` is committed, every later one is written after the
+        // period is visible, so the statement rollup's trigger, which reads closed_periods when an entry
+        // is written, places it after the closed month as the id rule does.
+        let marked = try await pool.transaction { connection -> PeriodCloseResult? in
             if let early = try await connection.queryFirst("""
                 SELECT name FROM tenants t
                 WHERE (\(month.firstDay)::date::timestamp AT TIME ZONE COALESCE(to_jsonb(t) ->> 'time_zone', 'UTC')) > now()
@@ -52,12 +49,21 @@ public struct PeriodStore: Sendable {
                 """) {
                 return .notBegun(tenant: try early.decode(String.self, "name"))
             }
+            try await connection.execute("LOCK TABLE ledger_entries IN SHARE MODE")
+            let last = try await connection.queryFirst("SELECT COALESCE(max(id), 0)::bigint AS last FROM ledger_entries")
+                .expected("ledger mark").decode(Int64.self, "last")
             guard try await connection.queryFirst("""
                 INSERT INTO closed_periods (month, last_ledger_id, closed_by) VALUES (\(month.firstDay)::date, \(last), \(actor))
                 ON CONFLICT (month) DO NOTHING RETURNING month
                 """) != nil else {
                 return .alreadyClosed(try await Self.read(month, on: connection).expected("closed period"))
             }
+            return nil
+        }
+        if let marked { return marked }
+        // The statements, stored after the lock is let go (a month closed with none stored yet computes
+        // and stores each one at its first read, the same statement).
+        return try await pool.transaction { connection -> PeriodCloseResult in
             for row in try await connection.query("SELECT id FROM tenants ORDER BY created_at, id") {
                 let tenantID = try row.decode(UUID.self, "id")
                 guard case .found(let statement, _) = try await StatementStore.compute(tenantID: tenantID, month: month, on: connection) else {

@@ -52,8 +52,11 @@ public struct StatementStore: Sendable {
         }
     }
 
-    static func compute(tenantID: UUID, month: StatementMonth, on connection: PostgresConnection) async throws -> StatementLookup {
-        let row = try await connection.queryFirst(StatementQuery.month(tenantID: tenantID, month)).expected("statement")
+    /// `fromLedger` reads the ledger itself instead of the rollup (the reference the rollup is tested against).
+    static func compute(tenantID: UUID, month: StatementMonth, on connection: PostgresConnection,
+                        fromLedger: Bool = false) async throws -> StatementLookup {
+        let query = fromLedger ? StatementQuery.fromLedger(tenantID: tenantID, month) : StatementQuery.month(tenantID: tenantID, month)
+        let row = try await connection.queryFirst(query).expected("statement")
         guard try row.decode(Bool.self, "found") else { return .noSuchTenant }
         guard try row.decode(Bool.self, "begun") else { return .notBegun }
         var sums: [String: Int64] = ["opening": try row.decode(Int64.self, "opening"), "grant": try row.decode(Int64.self, "grant_in")]
