@@ -70,10 +70,13 @@ extension TaskStore {
         }
     }
 
-    /// Makes a task due now (an upstream callback arrived).
+    /// Makes a task due now (an upstream callback arrived). One already due is left as it is: no new row
+    /// version (with its 13 index entries) for the upstream's every callback.
     public func pollSoon(taskID: UUID) async throws {
         try await pool.execute("""
-            UPDATE tasks SET next_poll_at = now() WHERE id = \(taskID) AND state IN \(unescaped: TaskState.openSQL)
+            UPDATE tasks SET next_poll_at = now()
+            WHERE id = \(taskID) AND state IN \(unescaped: TaskState.openSQL)
+              AND (next_poll_at IS NULL OR next_poll_at > now())
             """)
     }
 }

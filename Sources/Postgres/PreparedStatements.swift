@@ -40,6 +40,7 @@ public final class PreparedStatements: @unchecked Sendable {
             let key = sql + "\u{0}" + types.map(String.init).joined(separator: ",")
             if let known = names[key] { return known }
             let made = Self.name(key)
+            if names.count >= 4096 { names.removeAll() }  // bounded; a name is recomputed on demand
             names[key] = made
             return made
         }
