@@ -48,11 +48,36 @@ extension TaskStore {
     }
 
     /// Still running upstream (or not reachable): look again later. `state` moves submitted -> processing.
+    /// `known` is the state the caller leased the task in: when the state stays that, nothing is announced,
+    /// so the update goes alone (one round trip, no BEGIN or COMMIT of its own); if the row moved on
+    /// meanwhile it matches nothing and the transaction below decides.
     public func reschedule(taskID: UUID, owner: String?, after seconds: Double, state: TaskState? = nil,
-                           upstreamTaskID: String? = nil, channelID: String? = nil) async throws {
+                           upstreamTaskID: String? = nil, channelID: String? = nil, known: TaskState? = nil) async throws {
+        if let known, state == nil || state == known {
+            let moved = try await pool.execute(Self.rescheduleUpdate(taskID: taskID, owner: owner, after: seconds, state: state,
+                                                                     upstreamTaskID: upstreamTaskID, channelID: channelID,
+                                                                     onlyIn: known, returning: false))
+            if moved == 1 { return }
+        }
         try await pool.transaction { connection in
             // one round trip: the state before, under the row lock, then the update
-            let answers = try await connection.pipeline(["SELECT state FROM tasks WHERE id = \(taskID) FOR UPDATE", """
+            let answers = try await connection.pipeline(["SELECT state FROM tasks WHERE id = \(taskID) FOR UPDATE",
+                                                         Self.rescheduleUpdate(taskID: taskID, owner: owner, after: seconds, state: state,
+                                                                               upstreamTaskID: upstreamTaskID, channelID: channelID,
+                                                                               onlyIn: nil, returning: true)])
+            guard let previous = try answers[0].first?.decode(String.self, "state"), let row = answers[1].first else { return }
+            let task = try TaskRecord(row: row)
+            // a status change is announced to the tenant, in this same transaction
+            if task.state.rawValue != previous { try await CallbackOutbox.enqueue(task, on: connection) }
+        }
+    }
+
+    /// The reschedule's UPDATE. `onlyIn` narrows it to a task still in that state (the lone update above,
+    /// which reads nothing back); nil: any open state, the row returned.
+    static func rescheduleUpdate(taskID: UUID, owner: String?, after seconds: Double, state: TaskState?, upstreamTaskID: String?,
+                                 channelID: String?, onlyIn: TaskState?, returning: Bool) -> PostgresQuery {
+        let returned: StaticString = returning ? TaskRecord.columns : "id"
+        return """
             UPDATE tasks SET next_poll_at = now() + make_interval(secs => \(seconds)),
                    lease_owner = NULL, lease_until = NULL, updated_at = now(),
                    state = COALESCE(\(state?.rawValue), state),
@@ -61,13 +86,9 @@ extension TaskStore {
                    submitted_at = CASE WHEN \(state?.rawValue) IN ('submitted', 'processing') THEN COALESCE(submitted_at, now()) ELSE submitted_at END
             WHERE id = \(taskID) AND state IN \(unescaped: TaskState.openSQL)
               AND (\(owner) IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))
-            RETURNING \(unescaped: TaskRecord.columns)
-            """])
-            guard let previous = try answers[0].first?.decode(String.self, "state"), let row = answers[1].first else { return }
-            let task = try TaskRecord(row: row)
-            // a status change is announced to the tenant, in this same transaction
-            if task.state.rawValue != previous { try await CallbackOutbox.enqueue(task, on: connection) }
-        }
+              AND (\(onlyIn?.rawValue)::text IS NULL OR state = \(onlyIn?.rawValue))
+            RETURNING \(unescaped: returned)
+            """
     }
 
     /// Makes a task due now (an upstream callback arrived). One already due is left as it is: no new row

@@ -74,7 +74,7 @@ public struct TaskFollower: Sendable {
             try await settler.end(task, .expired)
         case .reschedule(let delay, let state, let upstreamTaskID):
             try await tasks.reschedule(taskID: task.id, owner: owner, after: config.seconds(delay), state: state, upstreamTaskID: upstreamTaskID,
-                                       channelID: task.channelID ?? UpstreamChannel.defaultID)
+                                       channelID: task.channelID ?? UpstreamChannel.defaultID, known: task.state)
         case .resubmit:
             _ = try await submitter.submit(task, attemptsLeft: 1)
         case .releaseNeverSent:

@@ -1,0 +1,67 @@
+import Accounting
+import Foundation
+import Postgres
+import Testing
+
+/// A poll that finds the task still running reschedules it (`TaskStore.reschedule`). When its state stays
+/// the one it was leased in, the update goes alone and announces nothing; a change of state is announced to
+/// the tenant once, in the transaction that makes it; an ended task is left as it is.
+@Suite struct RescheduleTests {
+    static func callbacks(_ pool: PostgresPool, _ taskID: UUID) async throws -> [String] {
+        try await pool.query("SELECT payload ->> 'task_status' AS status FROM callback_outbox WHERE task_id = \(taskID) AND payload IS NOT NULL ORDER BY id")
+            .map { try $0.decode(String.self, "status") }
+    }
+
+    static func row(_ pool: PostgresPool, _ taskID: UUID) async throws -> PostgresRow {
+        try await pool.queryFirst("""
+            SELECT state, lease_owner, next_poll_at IS NULL AS idle,
+                   next_poll_at BETWEEN now() + interval '50 seconds' AND now() + interval '70 seconds' AS in_a_minute,
+                   submitted_at, charged_micros
+            FROM tasks WHERE id = \(taskID)
+            """)!
+    }
+
+    @Test func anUnchangedStateIsRescheduledSilentlyAndAChangeIsAnnouncedOnce() async throws {
+        let pool = try await Fixtures.pool()
+        let key = try await Fixtures.tenant(pool, credits: 1_000_000_000)
+        let store = TaskStore(pool: pool)
+        let body = #"{"prompt":"a fox","mode":"std","duration":"5","aspect_ratio":"16:9","callback_url":"https://example.com/cb"}"#
+        let task = try await store.reserve(try Fixtures.videoReservation(key, body)).task
+        try await store.markSubmitted(taskID: task.id, upstreamTaskID: "up-\(task.id)", nextPollAfter: 0)
+        #expect(try await Self.callbacks(pool, task.id) == ["submitted"])
+        let submittedAt = try await Self.row(pool, task.id).decode(Date.self, "submitted_at")
+        _ = try await store.leaseDueTasks(owner: "poller", limit: 1000, leaseSeconds: 60)
+
+        let log = PostgresStatementLog()
+        try await PostgresStatementLog.$current.withValue(log) {
+            try await store.reschedule(taskID: task.id, owner: "poller", after: 60, state: .submitted, upstreamTaskID: "up-\(task.id)", known: .submitted)
+        }
+        // one statement in one round trip: no BEGIN, no row lock read, no COMMIT
+        #expect(log.roundTrips.count == 1)
+        #expect(log.statements.count == 1 && log.statements.first?.contains("UPDATE tasks") == true)
+        var row = try await Self.row(pool, task.id)
+        #expect(try row.decode(String.self, "state") == "submitted")
+        #expect(try row.decode(String?.self, "lease_owner") == nil)
+        #expect(try row.decode(Bool.self, "in_a_minute"))
+        #expect(try await Self.callbacks(pool, task.id) == ["submitted"])  // nothing announced
+
+        try await store.reschedule(taskID: task.id, owner: "poller", after: 60, state: .processing, upstreamTaskID: "up-\(task.id)", known: .submitted)
+        row = try await Self.row(pool, task.id)
+        #expect(try row.decode(String.self, "state") == "processing")
+        #expect(try row.decode(Date.self, "submitted_at") == submittedAt)
+        #expect(try await Self.callbacks(pool, task.id) == ["submitted", "processing"])
+
+        // a lease taken in a state the row has left: the lone update matches nothing, the transaction decides
+        try await store.reschedule(taskID: task.id, owner: "poller", after: 60, known: .submitted)
+        #expect(try await Self.row(pool, task.id).decode(String.self, "state") == "processing")
+        #expect(try await Self.callbacks(pool, task.id) == ["submitted", "processing"])
+
+        _ = try await store.settle(taskID: task.id, outcome: Fixtures.succeeded(420_000, seconds: 5))
+        try await store.reschedule(taskID: task.id, owner: "poller", after: 60, known: .processing)
+        row = try await Self.row(pool, task.id)
+        #expect(try row.decode(String.self, "state") == "succeeded")
+        #expect(try row.decode(Bool.self, "idle"))
+        #expect(try row.decode(Int64.self, "charged_micros") == 420_000)
+        #expect(try await Self.callbacks(pool, task.id) == ["submitted", "processing", "succeed"])
+    }
+}
