@@ -169,15 +169,18 @@ import Testing
     /// Held 560,000 on a grant that then expires: the unheld 440,000 expires at once, the held part when
     /// the task fails and releases it, in the release's transaction; nothing expires twice.
     @Test func aGrantThatExpiresWhileHeldExpiresTheReleasedPartWithTheRelease() async throws {
-        let pool = try await Fixtures.pool()
+        // a database of its own: the expiry job leases due grants of every tenant, and a parallel suite's
+        // run could hold this grant's lease (30 s) while this test looks for its expiry
+        let database = try await Fixtures.privateDatabase()
+        defer { Task { await database.drop() } }
+        let pool = database.pool
         let key = try await Fixtures.tenant(pool, credits: 0)
         let grant = try await Self.grant(pool, key, 1_000_000, expiresAt: Date().addingTimeInterval(3600))
         let store = TaskStore(pool: pool)
         let task = try await store.reserve(try Fixtures.videoReservation(key, Self.o1Pro5s)).task
         try await pool.execute("UPDATE credit_grants SET effective_at = now() - interval '2 hours', expires_at = now() - interval '1 second' WHERE id = \(grant.id)")
 
-        // Two instances run the job at once. Their counts cover every tenant's grants and other suites
-        // expire grants in parallel, so the ledger, not the count, says this grant expired once.
+        // Two instances run the job at once; the ledger, not their counts, says this grant expired once.
         try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<2 { group.addTask { try await GrantStore(pool: pool).expireDue() } }
             try await group.waitForAll()
