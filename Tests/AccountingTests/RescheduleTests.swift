@@ -27,10 +27,12 @@ import Testing
         let store = TaskStore(pool: pool)
         let body = #"{"prompt":"a fox","mode":"std","duration":"5","aspect_ratio":"16:9","callback_url":"https://example.com/cb"}"#
         let task = try await store.reserve(try Fixtures.videoReservation(key, body)).task
-        try await store.markSubmitted(taskID: task.id, upstreamTaskID: "up-\(task.id)", nextPollAfter: 0)
+        // not due, so no other suite's poll queue (same database, in parallel) leases it; leased here as
+        // `leaseDueTasks` would, for this task alone
+        try await store.markSubmitted(taskID: task.id, upstreamTaskID: "up-\(task.id)", nextPollAfter: 3600)
         #expect(try await Self.callbacks(pool, task.id) == ["submitted"])
         let submittedAt = try await Self.row(pool, task.id).decode(Date.self, "submitted_at")
-        _ = try await store.leaseDueTasks(owner: "poller", limit: 1000, leaseSeconds: 60)
+        try await pool.execute("UPDATE tasks SET lease_owner = 'poller', lease_until = now() + interval '60 seconds' WHERE id = \(task.id)")
 
         let log = PostgresStatementLog()
         try await PostgresStatementLog.$current.withValue(log) {
