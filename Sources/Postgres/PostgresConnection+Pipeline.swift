@@ -42,12 +42,8 @@ extension PostgresConnection {
         // a statement that comes twice in one round trip is prepared by its first Parse only
         var known = preparedNames
         let statements = all.map { query in
-            var naming = self.statements.naming(query.sql, query.binds.map { Oid($0.oid) }, prepared: known)
-            if case .prepare(let name) = naming {
-                known.insert(name)
-            } else if case .prepared(let name) = naming, !preparedNames.contains(name) {
-                naming = .preparedEarlierInThisTrip(name)
-            }
+            let naming = self.statements.naming(query.sql, query.binds.map { Oid($0.oid) }, prepared: known)
+            if case .prepare(let name) = naming { known.insert(name) }
             return PipelineStatement(sql: query.sql, binds: query.binds, naming: naming)
         }
         let outcomes: [Outcome]
@@ -109,7 +105,7 @@ extension PostgresConnection {
             switch statement.naming {
             case .unnamed:
                 sent = PQsendQueryParams(handle, statement.sql, Int32(binds.count), types, pointers, nil, nil, 0)
-            case .prepared(let name), .preparedEarlierInThisTrip(let name):
+            case .prepared(let name):
                 sent = PQsendQueryPrepared(handle, name, Int32(binds.count), pointers, nil, nil, 0)
             case .prepare(let name):
                 sent = PQsendPrepare(handle, name, statement.sql, Int32(binds.count), types) == 1

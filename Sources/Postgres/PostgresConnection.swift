@@ -164,10 +164,9 @@ public final class PostgresConnection: @unchecked Sendable {
         if !pending.isEmpty { return try await sendPipeline([query])[0] }
         let sql = query.sql
         let binds = query.binds
-        // a named statement goes out as a pipeline of one: its Parse, if new, rides with its run
-        if statements.naming(sql, binds.map { Oid($0.oid) }, prepared: preparedNames) != .unnamed {
-            return try await sendPipeline([query])[0]
-        }
+        // a statement that may be named goes out as a pipeline of one (which names it): its Parse, if
+        // new, rides with its run
+        if !binds.isEmpty, statements.isEnabled { return try await sendPipeline([query])[0] }
         try Self.refuseNUL(query)
         PostgresStatementLog.current?.record(sql)
         return try await onQueue { handle in

@@ -14,7 +14,7 @@ import Foundation
 public final class PreparedStatements: @unchecked Sendable {
     private let lock = NSLock()
     private var enabled: Bool
-    private var names: [String: String] = [:]
+    private var names: [Key: String] = [:]
     /// A session keeps at most this many; statements beyond them run unnamed.
     static let perSession = 256
 
@@ -37,7 +37,7 @@ public final class PreparedStatements: @unchecked Sendable {
         guard !types.isEmpty else { return .unnamed }  // BEGIN, COMMIT and the like: nothing to plan
         let name: String? = lock.withLock {
             guard enabled else { return nil }
-            let key = sql + "\u{0}" + types.map(String.init).joined(separator: ",")
+            let key = Key(sql: sql, types: types)
             if let known = names[key] { return known }
             let made = Self.name(key)
             if names.count >= 4096 { names.removeAll() }  // bounded; a name is recomputed on demand
@@ -49,11 +49,18 @@ public final class PreparedStatements: @unchecked Sendable {
         return prepared.count < Self.perSession ? .prepare(name) : .unnamed
     }
 
-    /// Two FNV-1a 64-bit hashes with different offsets: `om_` and 32 hex digits (63 bytes is the limit).
-    static func name(_ key: String) -> String {
+    /// A statement's identity: its text and its parameter types (the same text with other types is another).
+    struct Key: Hashable {
+        var sql: String
+        var types: [Oid]
+    }
+
+    /// Two FNV-1a 64-bit hashes with different offsets over the text, a NUL and the types in decimal:
+    /// `om_` and 32 hex digits (63 bytes is the limit).
+    static func name(_ key: Key) -> String {
         var first: UInt64 = 0xcbf2_9ce4_8422_2325
         var second: UInt64 = 0x6c62_272e_07bb_0142
-        for byte in key.utf8 {
+        for byte in key.sql.utf8 + [0] + key.types.map(String.init).joined(separator: ",").utf8 {
             first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             second = (second ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
@@ -71,8 +78,6 @@ public final class PreparedStatements: @unchecked Sendable {
         case prepared(String)
         /// To prepare now, in the same round trip, then run.
         case prepare(String)
-        /// Prepared by an earlier statement of the same round trip.
-        case preparedEarlierInThisTrip(String)
     }
 }
 
