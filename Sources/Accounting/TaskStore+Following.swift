@@ -2,22 +2,28 @@ import Foundation
 import Postgres
 
 extension TaskStore {
-    /// The upstream accepted the task: record its id and hand it to the poller.
+    /// The upstream accepted the task: record its id and hand it to the poller. One round trip: BEGIN, the
+    /// guarded update, its callback and event (written only if the update matched), COMMIT. `task` is the
+    /// task as reserved: while it is still `reserved` nothing the callback shows has changed but the state,
+    /// the upstream id and `updated_at` (which the database stamps). Nil when the task was not reserved.
     @discardableResult
-    public func markSubmitted(taskID: UUID, upstreamTaskID: String, channelID: String? = nil, nextPollAfter seconds: Double) async throws -> TaskRecord? {
-        try await pool.transaction { connection in
-            guard let row = try await connection.queryFirst("""
+    public func markSubmitted(_ task: TaskRecord, upstreamTaskID: String, channelID: String? = nil, nextPollAfter seconds: Double) async throws -> TaskRecord? {
+        let updated = try await pool.transaction { connection in
+            let updated = try await connection.later("""
                 UPDATE tasks SET state = 'submitted', upstream_task_id = \(upstreamTaskID), submitted_at = now(),
                        channel_id = COALESCE(\(channelID), channel_id),
                        submit_attempts = submit_attempts + 1, next_poll_at = now() + make_interval(secs => \(seconds)),
                        lease_owner = NULL, lease_until = NULL, updated_at = now()
-                WHERE id = \(taskID) AND state = 'reserved'
+                WHERE id = \(task.id) AND state = 'reserved'
                 RETURNING \(unescaped: TaskRecord.columns)
-                """) else { return nil }
-            let task = try TaskRecord(row: row)
-            try await CallbackOutbox.enqueue(task, on: connection)
-            return task
+                """)
+            var announced = task
+            announced.state = .submitted
+            announced.upstreamTaskID = upstreamTaskID
+            try await CallbackOutbox.enqueue(announced, written: .queuedAsFirstWrite, on: connection)
+            return updated
         }
+        return try updated.rows?.first.map(TaskRecord.init(row:))
     }
 
     /// Counts a submission attempt whose outcome is unknown and leaves the task for the poller to reconcile.

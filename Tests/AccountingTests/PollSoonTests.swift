@@ -21,7 +21,7 @@ import Testing
         let store = TaskStore(pool: pool)
         let body = #"{"prompt":"a fox running through fresh snow","mode":"std","duration":"5","aspect_ratio":"16:9"}"#
         let task = try await store.reserve(try Fixtures.videoReservation(key, body)).task
-        try await store.markSubmitted(taskID: task.id, upstreamTaskID: "up-\(task.id)", nextPollAfter: 3600)
+        try await store.markSubmitted(task, upstreamTaskID: "up-\(task.id)", nextPollAfter: 3600)
         #expect(try await Self.pollState(pool, task.id).due == false)
 
         try await store.pollSoon(taskID: task.id)

@@ -29,7 +29,7 @@ import Testing
         let task = try await store.reserve(try Fixtures.videoReservation(key, body)).task
         // not due, so no other suite's poll queue (same database, in parallel) leases it; leased here as
         // `leaseDueTasks` would, for this task alone
-        try await store.markSubmitted(taskID: task.id, upstreamTaskID: "up-\(task.id)", nextPollAfter: 3600)
+        try await store.markSubmitted(task, upstreamTaskID: "up-\(task.id)", nextPollAfter: 3600)
         #expect(try await Self.callbacks(pool, task.id) == ["submitted"])
         let submittedAt = try await Self.row(pool, task.id).decode(Date.self, "submitted_at")
         try await pool.execute("UPDATE tasks SET lease_owner = 'poller', lease_until = now() + interval '60 seconds' WHERE id = \(task.id)")

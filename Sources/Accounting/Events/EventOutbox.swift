@@ -8,8 +8,10 @@ import Postgres
 public enum EventOutbox {
     /// Stores the event and fans it out. `onlyIfDelivered`: store it only when some target takes it
     /// (task.updated, written on every state change, is not kept for nobody). `data` gains `tenant_id`.
+    /// `stampUpdatedAt`: the task's UPDATE is queued in the same round trip as the transaction's first
+    /// write (`CallbackOutbox.Written.queuedAsFirstWrite`): stored only if it wrote, with its updated_at.
     static func emit(_ type: EventType, tenantID: UUID, taskID: UUID? = nil, data: [String: JSONValue], onlyIfDelivered: Bool = false,
-                     on connection: PostgresConnection) async throws {
+                     stampUpdatedAt: Bool = false, on connection: PostgresConnection) async throws {
         var data = data
         data["tenant_id"] = .string(tenantID.text)
         let json = PostgresJSON(data: JSONValue.object(data).encodedData())
@@ -22,8 +24,10 @@ public enum EventOutbox {
                 WHERE w.deleted_at IS NULL AND (w.events IS NULL OR w.events ? \(type.rawValue))
             ), event AS (
                 INSERT INTO events (tenant_id, type, data)
-                SELECT \(tenantID), \(type.rawValue), \(json)
-                WHERE NOT \(onlyIfDelivered) OR EXISTS (SELECT 1 FROM targets)
+                SELECT \(tenantID), \(type.rawValue),
+                       \(json) || CASE WHEN \(stampUpdatedAt) THEN jsonb_build_object('updated_at', floor(extract(epoch FROM now()) * 1000)::bigint) ELSE '{}' END
+                WHERE (NOT \(onlyIfDelivered) OR EXISTS (SELECT 1 FROM targets))
+                  AND (NOT \(stampUpdatedAt) OR pg_current_xact_id_if_assigned() IS NOT NULL)
                 RETURNING id
             )
             INSERT INTO callback_outbox (tenant_id, task_id, url, kind, event_id, endpoint_id)

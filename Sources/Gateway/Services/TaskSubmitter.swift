@@ -68,7 +68,7 @@ public struct TaskSubmitter: Sendable {
             switch await route.client.create(task.endpoint, body: body) {
             case .accepted(let upstreamTaskID):
                 await channels.router.succeeded(route.id)
-                let updated = try await tasks.markSubmitted(taskID: task.id, upstreamTaskID: upstreamTaskID, channelID: route.id,
+                let updated = try await tasks.markSubmitted(task, upstreamTaskID: upstreamTaskID, channelID: route.id,
                                                             nextPollAfter: config.pollSeconds)
                 return .submitted(try await current(updated, task.id))
             case .refused(let status, let code, let message) where Self.refusesChannel(httpStatus: status):
@@ -132,7 +132,7 @@ public struct TaskSubmitter: Sendable {
             return try await settler.settle(task, found, data).record
         }
         if task.state == .reserved {
-            _ = try await tasks.markSubmitted(taskID: task.id, upstreamTaskID: found.taskID, channelID: channelID, nextPollAfter: config.pollSeconds)
+            _ = try await tasks.markSubmitted(task, upstreamTaskID: found.taskID, channelID: channelID, nextPollAfter: config.pollSeconds)
         }
         return try await current(nil, task.id)
     }
