@@ -89,7 +89,9 @@ extension TaskStore {
             let release = task.reservedMicros - charge
             // what the upstream costs (docs/channels.md), in the same update: one new row version
             let cost = try TaskCost.cost(taskID: taskID, outcome: outcome, inputs: costInputs)
+            // the task ends and leaves the poll queue, its poll count kept with it
             let updated = try await connection.later("""
+                WITH poll AS (DELETE FROM task_polls WHERE task_id = \(taskID) RETURNING poll_attempts)
                 UPDATE tasks SET state = \(outcome.state.rawValue), charged_micros = \(charge), released_micros = \(release),
                        cost_micros = \(cost),
                        channel_id = COALESCE(channel_id, CASE WHEN COALESCE(upstream_task_id, \(upstream.upstreamTaskID)) IS NOT NULL THEN 'default' END),
@@ -98,10 +100,12 @@ extension TaskStore {
                        upstream_status_msg = COALESCE(\(upstream.statusMessage), upstream_status_msg),
                        upstream_result = COALESCE(\(resultJSON), upstream_result),
                        final_unit_deduction = COALESCE(\(upstream.finalUnitDeduction), final_unit_deduction),
-                       ended_at = now(), updated_at = now(), next_poll_at = NULL, lease_owner = NULL, lease_until = NULL
+                       poll_attempts = COALESCE((SELECT poll_attempts FROM poll), poll_attempts),
+                       ended_at = now(), updated_at = now()
                 WHERE id = \(taskID)
                 RETURNING \(unescaped: TaskRecord.columns)
                 """)
+
             // the row that update makes (now() is the transaction's start, read above): what the callback
             // and the rollup are written from, in the same round trip
             var record = task

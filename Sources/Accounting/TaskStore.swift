@@ -97,17 +97,24 @@ public struct TaskStore: Sendable {
             try await Self.checkRatesAndConcurrency(request, tenant: tenant, key: key, on: connection)
             try await BudgetCheck.check(amount, tenant: tenant, key: key, tenantID: tenantID, keyID: keyID, on: connection)
 
+            // the task and its place in the poll queue, leased to this submitter until it has been sent
             let inserted = try await connection.later("""
-                INSERT INTO tasks (id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference,
-                                   price_version, price_request, priced_request, request_body, external_task_id, callback_url, state,
-                                   currency, reserved_micros, next_poll_at, lease_owner, lease_until, pricing_version)
-                VALUES (\(request.taskID), \(tenantID), \(keyID), \(request.endpoint), \(request.model), \(request.mode),
-                        \(request.resolution), \(request.sound), \(request.videoReference), \(request.priceVersion),
-                        \(request.estimate), \(request.pricedRequest), \(request.requestBody), \(request.externalTaskID), \(request.callbackURL),
-                        'reserved', \(request.currency), \(amount),
-                        now() + make_interval(secs => \(request.leaseSeconds)), \(request.leaseOwner),
-                        now() + make_interval(secs => \(request.leaseSeconds)), \(request.pricingVersion))
-                RETURNING \(unescaped: TaskRecord.columns)
+                WITH task AS (
+                    INSERT INTO tasks (id, tenant_id, key_id, endpoint, model, mode, resolution, sound, video_reference,
+                                       price_version, price_request, priced_request, request_body, external_task_id, callback_url, state,
+                                       currency, reserved_micros, pricing_version)
+                    VALUES (\(request.taskID), \(tenantID), \(keyID), \(request.endpoint), \(request.model), \(request.mode),
+                            \(request.resolution), \(request.sound), \(request.videoReference), \(request.priceVersion),
+                            \(request.estimate), \(request.pricedRequest), \(request.requestBody), \(request.externalTaskID), \(request.callbackURL),
+                            'reserved', \(request.currency), \(amount), \(request.pricingVersion))
+                    RETURNING \(unescaped: TaskRecord.columns)
+                ), poll AS (
+                    INSERT INTO task_polls (task_id, next_poll_at, lease_owner, lease_until)
+                    SELECT id, now() + make_interval(secs => \(request.leaseSeconds)), \(request.leaseOwner),
+                           now() + make_interval(secs => \(request.leaseSeconds))
+                    FROM task
+                )
+                SELECT * FROM task
                 """)
             // queued after the insert: the holds reference the task. A refusal rolls the insert back with them.
             guard try await FundingStore.hold(taskID: request.taskID, tenantID: tenantID, model: request.model, amount: amount,

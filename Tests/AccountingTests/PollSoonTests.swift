@@ -4,10 +4,10 @@ import Postgres
 import Testing
 
 /// An upstream callback makes its task due now (`TaskStore.pollSoon`), and only a task not already due
-/// gets a new row version for it: the upstream calls back on every state change.
+/// gets a new poll queue row version for it: the upstream calls back on every state change.
 @Suite struct PollSoonTests {
     static func pollState(_ pool: PostgresPool, _ taskID: UUID) async throws -> (due: Bool, version: String) {
-        let row = try await pool.queryFirst("SELECT next_poll_at <= now() AS due, xmin::text AS version FROM tasks WHERE id = \(taskID)")!
+        let row = try await pool.queryFirst("SELECT next_poll_at <= now() AS due, xmin::text AS version FROM task_polls WHERE task_id = \(taskID)")!
         return (try row.decode(Bool.self, "due"), try row.decode(String.self, "version"))
     }
 
@@ -35,7 +35,9 @@ import Testing
         // an ended task is never made due
         _ = try await store.settle(taskID: task.id, outcome: Fixtures.succeeded(420_000, seconds: 5))
         try await store.pollSoon(taskID: task.id)
-        let ended = try await pool.queryFirst("SELECT next_poll_at IS NULL AS idle, charged_micros FROM tasks WHERE id = \(task.id)")!
+        let ended = try await pool.queryFirst("""
+            SELECT NOT EXISTS (SELECT 1 FROM task_polls WHERE task_id = \(task.id)) AS idle, charged_micros FROM tasks WHERE id = \(task.id)
+            """)!
         #expect(try ended.decode(Bool.self, "idle"))
         #expect(try ended.decode(Int64.self, "charged_micros") == 420_000)
     }

@@ -12,12 +12,17 @@ import Testing
             .map { try $0.decode(String.self, "status") }
     }
 
+    /// The task row's version: a lone reschedule writes only the poll queue's row.
+    static func taskVersion(_ pool: PostgresPool, _ taskID: UUID) async throws -> String {
+        try await pool.queryFirst("SELECT xmin::text AS v FROM tasks WHERE id = \(taskID)")!.decode(String.self, "v")
+    }
+
     static func row(_ pool: PostgresPool, _ taskID: UUID) async throws -> PostgresRow {
         try await pool.queryFirst("""
-            SELECT state, lease_owner, next_poll_at IS NULL AS idle,
-                   next_poll_at BETWEEN now() + interval '50 seconds' AND now() + interval '70 seconds' AS in_a_minute,
-                   submitted_at, charged_micros
-            FROM tasks WHERE id = \(taskID)
+            SELECT t.state, p.lease_owner, p.task_id IS NULL AS idle,
+                   COALESCE(p.next_poll_at BETWEEN now() + interval '50 seconds' AND now() + interval '70 seconds', false) AS in_a_minute,
+                   t.submitted_at, t.charged_micros, t.poll_attempts AS task_polls, p.poll_attempts AS queue_polls
+            FROM tasks t LEFT JOIN task_polls p ON p.task_id = t.id WHERE t.id = \(taskID)
             """)!
     }
 
@@ -32,20 +37,22 @@ import Testing
         try await store.markSubmitted(task, upstreamTaskID: "up-\(task.id)", nextPollAfter: 3600)
         #expect(try await Self.callbacks(pool, task.id) == ["submitted"])
         let submittedAt = try await Self.row(pool, task.id).decode(Date.self, "submitted_at")
-        try await pool.execute("UPDATE tasks SET lease_owner = 'poller', lease_until = now() + interval '60 seconds' WHERE id = \(task.id)")
+        try await pool.execute("UPDATE task_polls SET lease_owner = 'poller', lease_until = now() + interval '60 seconds', poll_attempts = 2 WHERE task_id = \(task.id)")
 
+        let before = try await Self.taskVersion(pool, task.id)
         let log = PostgresStatementLog()
         try await PostgresStatementLog.$current.withValue(log) {
             try await store.reschedule(taskID: task.id, owner: "poller", after: 60, state: .submitted, upstreamTaskID: "up-\(task.id)", known: .submitted)
         }
-        // one statement in one round trip: no BEGIN, no row lock read, no COMMIT
+        // one statement in one round trip: no BEGIN, no row lock read, no COMMIT, and the task row untouched
         #expect(log.roundTrips.count == 1)
-        #expect(log.statements.count == 1 && log.statements.first?.contains("UPDATE tasks") == true)
+        #expect(log.statements.count == 1 && log.statements.first?.hasPrefix("UPDATE task_polls") == true)
         var row = try await Self.row(pool, task.id)
         #expect(try row.decode(String.self, "state") == "submitted")
         #expect(try row.decode(String?.self, "lease_owner") == nil)
         #expect(try row.decode(Bool.self, "in_a_minute"))
         #expect(try await Self.callbacks(pool, task.id) == ["submitted"])  // nothing announced
+        #expect(try await Self.taskVersion(pool, task.id) == before)
 
         try await store.reschedule(taskID: task.id, owner: "poller", after: 60, state: .processing, upstreamTaskID: "up-\(task.id)", known: .submitted)
         row = try await Self.row(pool, task.id)
@@ -64,6 +71,8 @@ import Testing
         #expect(try row.decode(String.self, "state") == "succeeded")
         #expect(try row.decode(Bool.self, "idle"))
         #expect(try row.decode(Int64.self, "charged_micros") == 420_000)
+        // the poll count moves to the task when it leaves the queue
+        #expect(try row.decode(Int.self, "task_polls") == 2)
         #expect(try await Self.callbacks(pool, task.id) == ["submitted", "processing", "succeed"])
     }
 }

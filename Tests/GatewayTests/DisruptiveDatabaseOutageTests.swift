@@ -40,7 +40,7 @@ import Testing
         #expect(Set(seen.keys).isSubset(of: ["200/0", "503/5001"]), "only successes and 503/5001: \(seen)")
         #expect(seen["503/5001", default: 0] > 0, "the outage was seen: \(seen)")
         // time passes: the leases of requests that lost the database lapse (300 s in production)
-        try await harness.pool.execute("UPDATE tasks SET lease_until = now(), next_poll_at = now() WHERE tenant_id = \(tenant.tenantID) AND state = 'reserved'")
+        try await harness.pool.execute("UPDATE task_polls SET lease_until = now(), next_poll_at = now() WHERE task_id IN (SELECT id FROM tasks WHERE tenant_id = \(tenant.tenantID) AND state = 'reserved')")
         try await harness.settleAll(tenantID: tenant.tenantID, seconds: 90)
         // every accepted create is one task, charged once; a 503 holds no money once the poller has run
         // (a commit whose answer was lost leaves a hold that is released, never sent)

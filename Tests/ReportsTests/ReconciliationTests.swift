@@ -6,7 +6,7 @@ import Testing
 @Suite struct ReconciliationTests {
     static let checkNames = [
         "tenant_balances_match_ledger", "key_balances_match_ledger", "monthly_charges_match_ledger", "ended_tasks_resolved",
-        "open_tasks_hold_their_reservation", "charges_within_reservation", "task_money_matches_ledger",
+        "open_tasks_hold_their_reservation", "open_tasks_are_in_the_poll_queue", "charges_within_reservation", "task_money_matches_ledger",
         "ledger_task_rows_belong_to_their_task",
         "grants_add_up", "grants_fund_only_their_models", "holds_match_reservations", "tenant_grants_match_ledger",
         "daily_charges_match_ledger", "usage_daily_matches_tasks",
@@ -81,6 +81,12 @@ import Testing
               INSERT INTO ledger_entries (tenant_id, key_id, task_id, kind, amount_micros)
               VALUES (\(w.key.tenantID), \(w.key.keyID), \(w.open.id), 'release', 1)
               """], w.open.id)
+        },
+        Breach(check: "open_tasks_are_in_the_poll_queue") { w in
+            (["DELETE FROM task_polls WHERE task_id = \(w.open.id)"], w.open.id)
+        },
+        Breach(check: "open_tasks_are_in_the_poll_queue") { w in
+            (["INSERT INTO task_polls (task_id, next_poll_at) VALUES (\(w.failed.id), now())"], w.failed.id)
         },
         Breach(check: "charges_within_reservation") { w in
             (["""

@@ -148,6 +148,18 @@ public struct Reconciliation: Sendable {
                    OR l.charged IS NOT NULL OR l.released IS NOT NULL OR l.late_charged IS NOT NULL
                    OR t.charged_micros <> 0 OR t.released_micros <> 0 OR t.late_charged_micros <> 0)
             """),
+        // An open task missing from the poll queue would never be polled or expired, and would hold its
+        // reservation for ever; a queue row of an ended task is polled for nothing.
+        Check(name: "open_tasks_are_in_the_poll_queue", offenders: """
+            SELECT format('task %s (%s): not in the poll queue', t.id, t.state) AS example
+            FROM tasks t
+            WHERE t.state IN ('reserved', 'submitted', 'processing')
+              AND NOT EXISTS (SELECT 1 FROM task_polls p WHERE p.task_id = t.id)
+            UNION ALL
+            SELECT format('task %s (%s): in the poll queue, but not open', t.id, t.state)
+            FROM task_polls p JOIN tasks t ON t.id = p.task_id
+            WHERE t.state NOT IN ('reserved', 'submitted', 'processing')
+            """),
         Check(name: "charges_within_reservation", offenders: taskLedger + "\n" + """
             SELECT format('task %s: ledger reserve %s, charge %s, release %s, late charge %s',
                           l.task_id, COALESCE(l.reserved, 0), COALESCE(l.charged, 0), COALESCE(l.released, 0),
