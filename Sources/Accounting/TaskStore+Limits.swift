@@ -25,8 +25,8 @@ extension TaskStore {
                 WHERE key_id = \(keyID) AND created_at > now() - interval '1 minute') END AS key_wait,
               CASE WHEN \(tenantRate != nil) THEN (SELECT ceil(extract(epoch FROM min(created_at) + interval '1 minute' - now()))::bigint FROM tasks
                 WHERE tenant_id = \(tenantID) AND created_at > now() - interval '1 minute') END AS tenant_wait,
-              CASE WHEN \(keyOpen != nil) THEN (SELECT count(*) FROM tasks WHERE key_id = \(keyID) AND state IN ('reserved', 'submitted', 'processing')) END AS key_open,
-              CASE WHEN \(tenantOpen != nil) THEN (SELECT count(*) FROM tasks WHERE tenant_id = \(tenantID) AND state IN ('reserved', 'submitted', 'processing')) END AS tenant_open,
+              CASE WHEN \(keyOpen != nil) THEN (SELECT count(*) FROM tasks WHERE key_id = \(keyID) AND ended_at IS NULL AND state IN ('reserved', 'submitted', 'processing')) END AS key_open,
+              CASE WHEN \(tenantOpen != nil) THEN (SELECT count(*) FROM tasks WHERE tenant_id = \(tenantID) AND ended_at IS NULL AND state IN ('reserved', 'submitted', 'processing')) END AS tenant_open,
               CASE WHEN \(external != nil) THEN EXISTS (SELECT 1 FROM tasks WHERE tenant_id = \(tenantID) AND external_task_id = \(external)) ELSE false END AS duplicate
             """) else { return }
         if try counts.decode(Bool.self, "duplicate") { throw ReservationRefusal.duplicateExternalTaskID }

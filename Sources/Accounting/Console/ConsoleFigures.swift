@@ -15,7 +15,7 @@ public struct ConsoleFigures: Sendable {
     public func openReservations() async throws -> (micros: Int64, tasks: Int64) {
         let row = try await pool.queryFirst("""
             SELECT (SELECT COALESCE(sum(reserved_micros), 0)::bigint FROM tenants) AS micros,
-                   (SELECT count(*) FROM tasks WHERE state IN ('reserved', 'submitted', 'processing')) AS tasks
+                   (SELECT count(*) FROM tasks WHERE ended_at IS NULL AND state IN ('reserved', 'submitted', 'processing')) AS tasks
             """)
         guard let row else { return (0, 0) }
         return (try row.decode(Int64.self, "micros"), try row.decode(Int64.self, "tasks"))
@@ -26,7 +26,7 @@ public struct ConsoleFigures: Sendable {
     /// count over every task of a long window, which grows with the table.
     public func tasksByState(endedSince: Date) async throws -> [(state: TaskState, count: Int64)] {
         let rows = try await pool.query("""
-            SELECT state, count(*) AS n FROM tasks WHERE state IN ('reserved', 'submitted', 'processing') GROUP BY state
+            SELECT state, count(*) AS n FROM tasks WHERE ended_at IS NULL AND state IN ('reserved', 'submitted', 'processing') GROUP BY state
             UNION ALL
             SELECT state, count(*) AS n FROM tasks WHERE ended_at >= \(endedSince) GROUP BY state
             """)

@@ -22,7 +22,7 @@ public struct QueueGauges: Sendable, Equatable {
                    count(*) FILTER (WHERE state = 'processing') AS processing,
                    coalesce(sum(reserved_micros), 0)::bigint AS reserved_micros,
                    coalesce(extract(epoch FROM now() - (SELECT min(next_poll_at) FROM task_polls WHERE next_poll_at <= now())), 0)::float8 AS poll_lag
-            FROM tasks WHERE state IN \(unescaped: TaskState.openSQL)
+            FROM tasks WHERE ended_at IS NULL AND state IN \(unescaped: TaskState.openSQL)
         ), ended AS (
             SELECT count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
                    count(*) FILTER (WHERE state = 'failed') AS failed,

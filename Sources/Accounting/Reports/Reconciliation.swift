@@ -143,7 +143,7 @@ public struct Reconciliation: Sendable {
                        sum(amount_micros) FILTER (WHERE kind = 'late_charge') AS late_charged
                 FROM ledger_entries WHERE task_id = t.id
             ) l
-            WHERE t.state IN ('reserved', 'submitted', 'processing')
+            WHERE t.ended_at IS NULL AND t.state IN ('reserved', 'submitted', 'processing')
               AND (l.reserved IS DISTINCT FROM t.reserved_micros
                    OR l.charged IS NOT NULL OR l.released IS NOT NULL OR l.late_charged IS NOT NULL
                    OR t.charged_micros <> 0 OR t.released_micros <> 0 OR t.late_charged_micros <> 0)
@@ -153,7 +153,7 @@ public struct Reconciliation: Sendable {
         Check(name: "open_tasks_are_in_the_poll_queue", offenders: """
             SELECT format('task %s (%s): not in the poll queue', t.id, t.state) AS example
             FROM tasks t
-            WHERE t.state IN ('reserved', 'submitted', 'processing')
+            WHERE t.ended_at IS NULL AND t.state IN ('reserved', 'submitted', 'processing')
               AND NOT EXISTS (SELECT 1 FROM task_polls p WHERE p.task_id = t.id)
             UNION ALL
             SELECT format('task %s (%s): in the poll queue, but not open', t.id, t.state)
