@@ -1,21 +1,20 @@
 import Foundation
 
 extension JSONValue {
-    /// Parses JSON text (any value, including a bare scalar).
+    /// Parses JSON text (any value, including a bare scalar), as Foundation's JSONDecoder would
+    /// (JSONParser.swift).
     public static func decode(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONParser.parse(data)
     }
 
-    /// JSON text with sorted keys, so equal values encode to equal bytes.
+    /// JSON text with sorted keys, so equal values encode to equal bytes, as Foundation's JSONEncoder
+    /// writes it with `.sortedKeys` and `.withoutEscapingSlashes` (JSONWriter.swift).
     public func encodedData() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Cannot fail: every case encodes (non-finite doubles become null).
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        Data(JSONWriter.bytes(of: self))
     }
 
     /// The same as `encodedData()`, as a string.
     public func encodedString() -> String {
-        String(decoding: encodedData(), as: UTF8.self)
+        String(decoding: JSONWriter.bytes(of: self), as: UTF8.self)
     }
 }
