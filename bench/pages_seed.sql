@@ -63,6 +63,8 @@ INSERT INTO ledger_entries (tenant_id, key_id, task_id, kind, amount_micros, cre
 SELECT tenant_id, key_id, id, 'reserve', reserved_micros, created_at FROM tasks
 UNION ALL SELECT tenant_id, key_id, id, 'charge', charged_micros, ended_at FROM tasks WHERE charged_micros > 0
 UNION ALL SELECT tenant_id, key_id, id, 'release', released_micros, ended_at FROM tasks WHERE released_micros > 0;
+-- the open tasks wait in the poll queue (sql/021), never due: nothing polls a seeded task
+INSERT INTO task_polls (task_id, next_poll_at) SELECT id, 'infinity' FROM tasks WHERE ended_at IS NULL;
 INSERT INTO funding_holds (task_id, position, tenant_id, grant_id, model, held_micros, charged_micros, released_micros)
 SELECT id, 0, tenant_id, NULL, model, reserved_micros,
        CASE WHEN ended_at IS NOT NULL THEN charged_micros END, CASE WHEN ended_at IS NOT NULL THEN released_micros END

@@ -106,6 +106,8 @@ UNION ALL SELECT tenant_id, key_id, id, 'charge', charged_micros, ended_at FROM 
 UNION ALL SELECT tenant_id, key_id, id, 'release', released_micros, ended_at - CASE WHEN late_charged_micros > 0 THEN interval '1 hour' ELSE interval '0' END
           FROM tasks WHERE released_micros > 0
 UNION ALL SELECT tenant_id, key_id, id, 'late_charge', late_charged_micros, ended_at FROM tasks WHERE late_charged_micros > 0;
+-- the open tasks wait in the poll queue (sql/021), never due: nothing polls a seeded task
+INSERT INTO task_polls (task_id, next_poll_at) SELECT id, 'infinity' FROM tasks WHERE ended_at IS NULL;
 
 UPDATE tenants t SET credits_micros = l.credits, charged_micros = l.charged, reserved_micros = l.reserved
 FROM (SELECT tenant_id,
