@@ -2,6 +2,7 @@ import Foundation
 import Kling
 import Postgres
 import Pricing
+import Synchronization
 
 /// Records what a task cost the operator, inside the settlement transaction that ends it
 /// (docs/channels.md, "Cost, margin and bills"). A success costs its settled usage at the channel's cost
@@ -61,6 +62,20 @@ public enum TaskCost {
             """
     }
 
+    /// List books as parsed, by their stored text: a version never changes, and every success's settlement
+    /// reads its task's. Bounded: emptied past 64 texts, then parsed again on demand.
+    private static let listBooks = Mutex<[String: PriceBook]>([:])
+
+    static func listBook(_ json: PostgresJSON) throws -> PriceBook {
+        if let known = listBooks.withLock({ $0[json.text] }) { return known }
+        let book = try json.decode(PriceBook.self)
+        listBooks.withLock { books in
+            if books.count >= 64 { books.removeAll() }
+            books[json.text] = book
+        }
+        return book
+    }
+
     static func succeededCost(_ row: PostgresRow, usage: SettledUsage) throws -> Int64 {
         let priced = try row.decode(PostgresJSON?.self, "priced_request").flatMap { try? $0.decode(PricedRequest.self) }
         let request = try priced?.request ?? legacyRequest(row)
@@ -68,7 +83,7 @@ public enum TaskCost {
         // money from settling, so it falls back like a missing list row below.
         let channel = try? ChannelCostBook.adjustment(multiplier: try row.decode(String?.self, "cost_multiplier"),
                                                       cost: try row.decode(PostgresJSON?.self, "cost"))
-        if let channel, let list = try row.decode(PostgresJSON?.self, "book").map({ try $0.decode(PriceBook.self) }),
+        if let channel, let list = try row.decode(PostgresJSON?.self, "book").map(Self.listBook),
            let cost = try? Pricing.cost(request, list: list, channel: channel, usage: usage) {
             return cost
         }
