@@ -79,22 +79,8 @@ struct JSONParser {
         try enter()
         index += 1
         var items: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(items)
-        }
-        while true {
-            items.append(try value())
-            skipWhitespace()
-            guard index < bytes.count else { throw Invalid() }
-            let next = bytes[index]
-            index += 1
-            if next == UInt8(ascii: "]") { break }
-            guard next == UInt8(ascii: ",") else { throw Invalid() }
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; break }
+        if !consume(UInt8(ascii: "]")) {
+            repeat { items.append(try value()) } while try !endsAfterElement(UInt8(ascii: "]"))
         }
         depth -= 1
         return .array(items)
@@ -104,31 +90,33 @@ struct JSONParser {
         try enter()
         index += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
-            let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw Invalid() }
-            index += 1
-            let member = try value()
-            if members[key] == nil { members[key] = member }
-            skipWhitespace()
-            guard index < bytes.count else { throw Invalid() }
-            let next = bytes[index]
-            index += 1
-            if next == UInt8(ascii: "}") { break }
-            guard next == UInt8(ascii: ",") else { throw Invalid() }
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; break }
+        if !consume(UInt8(ascii: "}")) {
+            repeat {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
+                let key = try string()
+                guard consume(UInt8(ascii: ":")) else { throw Invalid() }
+                let member = try value()
+                if members[key] == nil { members[key] = member }
+            } while try !endsAfterElement(UInt8(ascii: "}"))
         }
         depth -= 1
         return .object(members)
+    }
+
+    /// Skips whitespace, then takes `byte` if it is next.
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// After an element of an array or object: true at its end (`closing`, directly or after one trailing
+    /// comma), false after a comma that another element follows.
+    private mutating func endsAfterElement(_ closing: UInt8) throws -> Bool {
+        if consume(closing) { return true }
+        guard consume(UInt8(ascii: ",")) else { throw Invalid() }
+        return consume(closing)
     }
 
     /// At the opening quote.

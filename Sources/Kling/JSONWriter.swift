@@ -33,11 +33,11 @@ struct JSONWriter {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (position, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            for (position, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                write(key)
+                write(member.key)
                 out.append(UInt8(ascii: ":"))
-                write(members[key]!)
+                write(member.value)
             }
             out.append(UInt8(ascii: "}"))
         }
