@@ -17,6 +17,12 @@ public enum CallbackOutbox {
         case queuedAsFirstWrite
     }
 
+    /// True once the transaction has written a row (it then has a transaction id): the guard of what
+    /// follows an UPDATE queued as its first write.
+    static let transactionWroteSQL: StaticString = "pg_current_xact_id_if_assigned() IS NOT NULL"
+    /// `updated_at` as such an UPDATE writes it (the transaction's now()), in `klingData`'s epoch milliseconds.
+    static let updatedAtNowSQL: StaticString = "jsonb_build_object('updated_at', floor(extract(epoch FROM now()) * 1000)::bigint)"
+
     /// Queues the task's current state for its callback URL (the task's own, else the tenant's), if any,
     /// and as a `task.updated` event. The Kling object is built once, for both.
     static func enqueue(_ task: TaskRecord, written: Written = .answered, on connection: PostgresConnection) async throws {
@@ -26,10 +32,10 @@ public enum CallbackOutbox {
         try await connection.later("""
             INSERT INTO callback_outbox (tenant_id, task_id, url, payload)
             SELECT t.id, \(task.id), COALESCE(\(task.callbackURL), t.callback_url),
-                   \(payload) || CASE WHEN \(queued) THEN jsonb_build_object('updated_at', floor(extract(epoch FROM now()) * 1000)::bigint) ELSE '{}' END
+                   \(payload) || CASE WHEN \(queued) THEN \(unescaped: updatedAtNowSQL) ELSE '{}' END
             FROM tenants t
             WHERE t.id = \(task.tenantID) AND COALESCE(\(task.callbackURL), t.callback_url) IS NOT NULL
-              AND (NOT \(queued) OR pg_current_xact_id_if_assigned() IS NOT NULL)
+              AND (NOT \(queued) OR \(unescaped: transactionWroteSQL))
             """)
         try await EventOutbox.emit(.taskUpdated, tenantID: task.tenantID, taskID: task.id, data: data, onlyIfDelivered: true,
                                    stampUpdatedAt: queued, on: connection)

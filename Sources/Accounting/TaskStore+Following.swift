@@ -16,9 +16,8 @@ extension TaskStore {
                 WHERE id = \(task.id) AND state = 'reserved'
                 RETURNING \(unescaped: TaskRecord.columns)
                 """)
-            try await connection.later("""
-                UPDATE task_polls SET next_poll_at = now() + make_interval(secs => \(seconds)), lease_owner = NULL, lease_until = NULL
-                WHERE task_id = \(task.id) AND pg_current_xact_id_if_assigned() IS NOT NULL
+            try await connection.later(Self.requeue(after: seconds) + """
+                WHERE task_id = \(task.id) AND \(unescaped: CallbackOutbox.transactionWroteSQL)
                 """)
             var announced = task
             announced.state = .submitted
@@ -38,9 +37,7 @@ extension TaskStore {
                 WHERE id = \(taskID) AND state = 'reserved'
                 RETURNING id
             )
-            UPDATE task_polls SET next_poll_at = now() + make_interval(secs => \(seconds)), lease_owner = NULL, lease_until = NULL
-            WHERE task_id IN (SELECT id FROM counted)
-            """)
+            """ + Self.requeue(after: seconds) + "WHERE task_id IN (SELECT id FROM counted)")
     }
 
     /// Leases up to `limit` open tasks that are due, for this process alone (`FOR UPDATE SKIP LOCKED`:
@@ -72,9 +69,7 @@ extension TaskStore {
     public func reschedule(taskID: UUID, owner: String?, after seconds: Double, state: TaskState? = nil,
                            upstreamTaskID: String? = nil, channelID: String? = nil, known: TaskState? = nil) async throws {
         if let known, state == nil || state == known {
-            let moved = try await pool.execute("""
-                UPDATE task_polls SET next_poll_at = now() + make_interval(secs => \(seconds)), lease_owner = NULL, lease_until = NULL
-                WHERE task_id = \(taskID) AND (\(owner)::text IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))
+            let moved = try await pool.execute(Self.requeue(after: seconds) + Self.leasedBy(owner, taskID: taskID) + """
                   AND EXISTS (SELECT 1 FROM tasks WHERE id = \(taskID) AND state = \(known.rawValue)
                               AND (\(upstreamTaskID)::text IS NULL
                                    OR (upstream_task_id IS NOT NULL AND (channel_id IS NOT NULL OR \(channelID)::text IS NULL))))
@@ -85,8 +80,7 @@ extension TaskStore {
             // one round trip: the state before, under the task's lock, then the update of both rows
             let answers = try await connection.pipeline(["SELECT state FROM tasks WHERE id = \(taskID) FOR UPDATE", """
                 WITH polled AS (
-                    UPDATE task_polls SET next_poll_at = now() + make_interval(secs => \(seconds)), lease_owner = NULL, lease_until = NULL
-                    WHERE task_id = \(taskID) AND (\(owner)::text IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))
+                """ + Self.requeue(after: seconds) + Self.leasedBy(owner, taskID: taskID) + """
                     RETURNING task_id
                 )
                 UPDATE tasks SET updated_at = now(),
@@ -102,6 +96,17 @@ extension TaskStore {
             // a status change is announced to the tenant, in this same transaction
             if task.state.rawValue != previous { try await CallbackOutbox.enqueue(task, on: connection) }
         }
+    }
+
+    /// The start of an UPDATE that hands a task's queue row back, due `seconds` from now and unleased; the
+    /// caller's WHERE follows.
+    static func requeue(after seconds: Double) -> PostgresQuery {
+        "UPDATE task_polls SET next_poll_at = now() + make_interval(secs => \(seconds)), lease_owner = NULL, lease_until = NULL\n"
+    }
+
+    /// The queue row of `taskID`, if `owner` holds its lease, nobody does, or the caller is not a poller (nil).
+    static func leasedBy(_ owner: String?, taskID: UUID) -> PostgresQuery {
+        "WHERE task_id = \(taskID) AND (\(owner)::text IS NULL OR lease_owner IS NULL OR lease_owner = \(owner))\n"
     }
 
     /// Makes a task due now (an upstream callback arrived). One already due is left as it is: no new row

@@ -105,7 +105,6 @@ extension TaskStore {
                 WHERE id = \(taskID)
                 RETURNING \(unescaped: TaskRecord.columns)
                 """)
-
             // the row that update makes (now() is the transaction's start, read above): what the callback
             // and the rollup are written from, in the same round trip
             var record = task

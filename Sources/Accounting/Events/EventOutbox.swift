@@ -25,9 +25,9 @@ public enum EventOutbox {
             ), event AS (
                 INSERT INTO events (tenant_id, type, data)
                 SELECT \(tenantID), \(type.rawValue),
-                       \(json) || CASE WHEN \(stampUpdatedAt) THEN jsonb_build_object('updated_at', floor(extract(epoch FROM now()) * 1000)::bigint) ELSE '{}' END
+                       \(json) || CASE WHEN \(stampUpdatedAt) THEN \(unescaped: CallbackOutbox.updatedAtNowSQL) ELSE '{}' END
                 WHERE (NOT \(onlyIfDelivered) OR EXISTS (SELECT 1 FROM targets))
-                  AND (NOT \(stampUpdatedAt) OR pg_current_xact_id_if_assigned() IS NOT NULL)
+                  AND (NOT \(stampUpdatedAt) OR \(unescaped: CallbackOutbox.transactionWroteSQL))
                 RETURNING id
             )
             INSERT INTO callback_outbox (tenant_id, task_id, url, kind, event_id, endpoint_id)
